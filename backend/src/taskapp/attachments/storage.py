@@ -1,0 +1,53 @@
+"""Where attachment objects live in S3, and their clean-up."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskapp.attachments.models import Attachment
+from taskapp.core.aws import Aws
+
+logger = logging.getLogger("taskapp.attachments")
+_DELETE_BATCH = 1000  # S3 DeleteObjects limit
+
+
+def object_key(project_id: uuid.UUID, task_id: uuid.UUID, attachment_id: uuid.UUID) -> str:
+    # No user-supplied text in keys: the filename lives in the database only.
+    return f"projects/{project_id}/tasks/{task_id}/attachments/{attachment_id}"
+
+
+async def object_keys_for_project(session: AsyncSession, project_id: uuid.UUID) -> list[str]:
+    result = await session.execute(
+        select(Attachment.object_key).where(Attachment.project_id == project_id)
+    )
+    return list(result.scalars())
+
+
+async def object_keys_for_task(
+    session: AsyncSession, project_id: uuid.UUID, task_id: uuid.UUID
+) -> list[str]:
+    result = await session.execute(
+        select(Attachment.object_key).where(
+            Attachment.project_id == project_id, Attachment.task_id == task_id
+        )
+    )
+    return list(result.scalars())
+
+
+async def delete_objects(aws: Aws, keys: list[str]) -> None:
+    """Best effort after the rows are gone: a failure leaves an orphan object (reported in
+    the log), never a row pointing at a missing object."""
+    for start in range(0, len(keys), _DELETE_BATCH):
+        batch = keys[start : start + _DELETE_BATCH]
+        try:
+            await aws.call(
+                aws.s3.delete_objects,
+                Bucket=aws.bucket,
+                Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True},
+            )
+        except Exception:
+            logger.exception("could not delete %d attachment objects", len(batch))

@@ -1,0 +1,108 @@
+"""Accounts: sign up, log in, rotate refresh tokens (with reuse detection), log out,
+change password. Services never commit: the request's session does."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskapp.auth import repository
+from taskapp.auth.models import RefreshToken, User
+from taskapp.auth.schemas import TokenPair
+from taskapp.core.errors import BadRequest, Conflict, Unauthorized
+from taskapp.core.security import (
+    TokenService,
+    hash_password,
+    hash_refresh_token,
+    new_refresh_token,
+    verify_password,
+)
+
+logger = logging.getLogger("taskapp.auth")
+_INVALID_CREDENTIALS = "The email or password is not correct."
+_INVALID_REFRESH = "The refresh token is not valid; log in again."
+
+
+class AuthService:
+    def __init__(self, session: AsyncSession, tokens: TokenService) -> None:
+        self.session = session
+        self.tokens = tokens
+
+    async def sign_up(self, email: str, password: str, display_name: str) -> User:
+        if await repository.get_user_by_email(self.session, email) is not None:
+            raise Conflict("An account with this email already exists.")
+        user = User(
+            email=email, display_name=display_name, password_hash=await hash_password(password)
+        )
+        self.session.add(user)
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:  # a concurrent sign-up with the same email
+            raise Conflict("An account with this email already exists.") from exc
+        return user
+
+    async def authenticate(self, email: str, password: str) -> User:
+        user = await repository.get_user_by_email(self.session, email)
+        if not await verify_password(user.password_hash if user else None, password):
+            raise Unauthorized(_INVALID_CREDENTIALS)
+        assert user is not None  # noqa: S101 - verify_password is False without a user
+        return user
+
+    async def start_session(self, user: User) -> TokenPair:
+        return await self._issue(user.id, family_id=uuid.uuid4())
+
+    async def refresh(self, refresh_token: str) -> TokenPair:
+        now = datetime.now(UTC)
+        stored = await repository.get_refresh_token_for_update(
+            self.session, hash_refresh_token(refresh_token)
+        )
+        if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+            raise Unauthorized(_INVALID_REFRESH)
+        if stored.used_at is not None:
+            # Reuse of a rotated token: someone holds a copy. Revoke the whole family; the
+            # revocation must persist even though this request fails.
+            logger.warning(
+                "refresh token reuse; family revoked", extra={"user": str(stored.user_id)}
+            )
+            await repository.revoke_family(self.session, stored.family_id, now)
+            await self.session.commit()
+            raise Unauthorized("This refresh token was already used; log in again.")
+        stored.used_at = now
+        return await self._issue(stored.user_id, family_id=stored.family_id)
+
+    async def log_out(self, refresh_token: str) -> None:
+        stored = await repository.get_refresh_token_for_update(
+            self.session, hash_refresh_token(refresh_token)
+        )
+        if stored is not None:
+            await repository.revoke_family(self.session, stored.family_id, datetime.now(UTC))
+
+    async def change_password(self, user_id: uuid.UUID, current: str, new: str) -> None:
+        user = await repository.get_user(self.session, user_id)
+        if user is None or not await verify_password(user.password_hash, current):
+            raise BadRequest("The current password is not correct.")
+        if current == new:
+            raise BadRequest("The new password must differ from the current one.")
+        user.password_hash = await hash_password(new)
+        await repository.revoke_all_for_user(self.session, user_id, datetime.now(UTC))
+
+    async def _issue(self, user_id: uuid.UUID, family_id: uuid.UUID) -> TokenPair:
+        token, token_hash = new_refresh_token()
+        self.session.add(
+            RefreshToken(
+                family_id=family_id,
+                user_id=user_id,
+                token_hash=token_hash,
+                expires_at=datetime.now(UTC) + self.tokens.refresh_ttl,
+            )
+        )
+        await self.session.flush()
+        return TokenPair(
+            access_token=self.tokens.issue_access_token(user_id),
+            refresh_token=token,
+            expires_in=int(self.tokens.access_ttl.total_seconds()),
+        )

@@ -1,0 +1,35 @@
+"""Process entry points: the API server and the export worker (same image, two commands)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import uvicorn
+
+from taskapp.core.logging import configure_logging
+from taskapp.core.settings import get_settings
+
+
+def run_api() -> None:
+    settings = get_settings()
+    uvicorn.run(
+        "taskapp.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,  # our middleware logs each request with its request id
+        proxy_headers=False,  # client IPs come from X-Forwarded-For by hop count (settings)
+        server_header=False,
+        timeout_graceful_shutdown=20,
+        log_config=None,
+    )
+
+
+def run_worker() -> None:
+    from taskapp.exports.worker import run_worker as run
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    asyncio.run(run(settings))

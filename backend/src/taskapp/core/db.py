@@ -1,0 +1,163 @@
+"""Async SQLAlchemy engine and the request-scoped session.
+
+Connection settings work through RDS Proxy: no server-side prepared statement cache
+(statement_cache_size=0), which would otherwise pin every client to one database connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from taskapp.core.errors import ServiceUnavailable
+from taskapp.core.resilience import CircuitBreaker
+from taskapp.core.settings import Settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
+    )
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+# Errors that mean "the database is unreachable or too busy", not "this query is wrong".
+CONNECTIVITY_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    PoolTimeoutError,
+    OSError,
+    asyncio.TimeoutError,
+)
+
+
+def is_connectivity_error(exc: BaseException) -> bool:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, CONNECTIVITY_ERRORS)
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    connect_args: dict[str, Any] = {
+        "statement_cache_size": 0,
+        "timeout": settings.database_connect_timeout_seconds,
+        "command_timeout": settings.database_command_timeout_seconds,
+        "server_settings": {"application_name": "taskapp"},
+    }
+    if settings.database_ssl == "require":
+        connect_args["ssl"] = "require"
+    return create_async_engine(
+        settings.sqlalchemy_database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_pool_overflow,
+        pool_timeout=settings.database_pool_timeout_seconds,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args=connect_args,
+    )
+
+
+class Database:
+    """The engine, its session factory and the circuit breaker guarding them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.engine = create_engine(settings)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.breaker = CircuitBreaker("database", failure_threshold=3, reset_after_seconds=1.0)
+
+    def unavailable(self) -> ServiceUnavailable:
+        return ServiceUnavailable(
+            "The database is unavailable; try again shortly.",
+            retry_after=self.breaker.retry_after_seconds(),
+        )
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work: commits on success, rolls back on error. While the database is
+        down, fails fast with 503 instead of waiting for timeouts."""
+        if not self.breaker.allow():
+            raise self.unavailable()
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException as exc:
+                await _rollback_quietly(session)
+                if is_connectivity_error(exc):
+                    self.breaker.record_failure()
+                    raise self.unavailable() from exc
+                self.breaker.record_success()
+                raise
+            self.breaker.record_success()
+            for callback in session.info.pop(_AFTER_COMMIT, []):
+                await callback()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+async def _rollback_quietly(session: AsyncSession) -> None:
+    # When the connection is already broken the rollback fails too; the pool discards it.
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(session.rollback(), timeout=1.0)
+
+
+_AFTER_COMMIT = "after_commit"
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], Awaitable[None]]) -> None:
+    """Run `callback` once the request's transaction has committed (e.g. cache invalidation,
+    which must not run before the new data is visible to other readers)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with get_database(request).transaction() as session:
+        yield session
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+# scope="function": the commit happens before the response is sent, so a 2xx means durable.
+DbSession = Annotated[AsyncSession, Depends(get_db_session, scope="function")]

@@ -1,0 +1,143 @@
+"""All configuration, read once from the environment (prefix APP_).
+
+In AWS, ECS injects secrets (Secrets Manager) and parameters (SSM) as environment variables,
+so nothing here calls an AWS API at start-up.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Environment = Literal["local", "test", "dev", "stage", "prod"]
+LOCAL_ENVIRONMENTS: frozenset[str] = frozenset({"local", "test"})
+_PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "dev", "test"})
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APP_", extra="ignore", frozen=True)
+
+    environment: Environment = "local"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    host: str = "127.0.0.1"  # the container image sets 0.0.0.0
+    port: int = Field(default=8000, ge=1, le=65535)
+    git_sha: str = "unknown"
+    build_time: str = "unknown"
+
+    # Database: a full URL, or its parts (ECS passes the RDS-managed secret's fields).
+    database_url: SecretStr | None = None
+    database_host: str = "127.0.0.1"
+    database_port: int = Field(default=5432, ge=1, le=65535)
+    database_name: str = "taskapp"
+    database_user: str = "taskapp"
+    database_password: SecretStr | None = None
+    database_ssl: Literal["disable", "require"] = "disable"
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_pool_overflow: int = Field(default=5, ge=0, le=200)
+    database_pool_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    database_connect_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    database_command_timeout_seconds: float = Field(default=5.0, gt=0, le=120)
+
+    # Redis: cache, rate limits. Not critical: the API degrades without it.
+    redis_url: SecretStr | None = None
+    redis_host: str = "127.0.0.1"
+    redis_port: int = Field(default=6379, ge=1, le=65535)
+    redis_password: SecretStr | None = None
+    redis_tls: bool = False
+    redis_timeout_seconds: float = Field(default=0.25, gt=0, le=10)
+    cache_ttl_seconds: int = Field(default=60, ge=1, le=86400)
+
+    # AWS (the endpoint URL points at an emulator locally; unset in AWS).
+    aws_region: str = "us-east-1"
+    aws_endpoint_url: str | None = None
+    aws_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    s3_bucket: str = "taskapp-local"
+    sqs_export_queue_url: str | None = None
+    presign_ttl_seconds: int = Field(default=300, ge=30, le=3600)
+    attachment_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1, le=5 * 1024**3)
+    attachment_content_types: Annotated[list[str], NoDecode] = [
+        "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf",
+        "text/plain", "text/csv", "application/zip", "application/json",
+    ]  # fmt: skip
+
+    # Auth
+    jwt_signing_key: SecretStr
+    jwt_issuer: str = "taskapp"
+    access_token_ttl_seconds: int = Field(default=900, ge=1, le=86400)
+    refresh_token_ttl_seconds: int = Field(default=14 * 86400, ge=60, le=90 * 86400)
+
+    # HTTP edge
+    cors_origins: Annotated[list[str], NoDecode] = []
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, le=50_000_000)
+    # Proxies that append to X-Forwarded-For in front of the API: 0 locally (the client
+    # connects directly), 2 in AWS (CloudFront, then the ALB). Used for per-IP rate limits.
+    forwarded_hops: int = Field(default=0, ge=0, le=5)
+
+    # Rate limits (requests per minute)
+    rate_limit_login_per_ip: int = Field(default=30, ge=1)
+    rate_limit_login_per_account: int = Field(default=10, ge=1)
+    rate_limit_api_per_user: int = Field(default=1200, ge=1)
+
+    # Tracing: OTLP over HTTP, e.g. the ADOT collector sidecar at http://localhost:4318.
+    otlp_endpoint: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_lists(cls, data: object) -> object:
+        if isinstance(data, dict):
+            for key in ("cors_origins", "attachment_content_types"):
+                value = data.get(key)
+                if isinstance(value, str):
+                    data[key] = [item.strip() for item in value.split(",") if item.strip()]
+        return data
+
+    @model_validator(mode="after")
+    def _refuse_weak_secrets_outside_local(self) -> Settings:
+        if self.environment in LOCAL_ENVIRONMENTS:
+            return self
+        key = self.jwt_signing_key.get_secret_value()
+        if len(key) < 32 or key.lower() in _PLACEHOLDER_SECRETS:
+            raise ValueError(
+                "APP_JWT_SIGNING_KEY must be a random value of at least 32 characters "
+                f"in the {self.environment} environment."
+            )
+        if self.database_url is None and self.database_password is None:
+            raise ValueError("Set APP_DATABASE_URL or APP_DATABASE_PASSWORD.")
+        return self
+
+    @property
+    def is_local(self) -> bool:
+        return self.environment in LOCAL_ENVIRONMENTS
+
+    @property
+    def sqlalchemy_database_url(self) -> str:
+        if self.database_url is not None:
+            url = self.database_url.get_secret_value()
+            for prefix in ("postgresql://", "postgres://"):
+                if url.startswith(prefix):
+                    return "postgresql+asyncpg://" + url[len(prefix) :]
+            return url
+        password = self.database_password.get_secret_value() if self.database_password else ""
+        return (
+            f"postgresql+asyncpg://{quote(self.database_user, safe='')}:{quote(password, safe='')}"
+            f"@{self.database_host}:{self.database_port}/{self.database_name}"
+        )
+
+    @property
+    def redis_connection_url(self) -> str:
+        if self.redis_url is not None:
+            return self.redis_url.get_secret_value()
+        scheme = "rediss" if self.redis_tls else "redis"
+        auth = ""
+        if self.redis_password is not None:
+            auth = f":{quote(self.redis_password.get_secret_value(), safe='')}@"
+        return f"{scheme}://{auth}{self.redis_host}:{self.redis_port}/0"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()  # values come from the environment

@@ -1,0 +1,84 @@
+"""The API application: wiring of settings, dependencies, middleware and routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from taskapp import __version__
+from taskapp.attachments.router import router as attachments_router
+from taskapp.auth.router import router as auth_router
+from taskapp.core.aws import Aws
+from taskapp.core.cache import Cache
+from taskapp.core.db import Database
+from taskapp.core.errors import install_error_handlers
+from taskapp.core.logging import configure_logging
+from taskapp.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from taskapp.core.ratelimit import RateLimiter
+from taskapp.core.redis import RedisStore
+from taskapp.core.security import TokenService
+from taskapp.core.settings import Settings, get_settings
+from taskapp.core.tracing import configure_tracing
+from taskapp.exports.router import router as exports_router
+from taskapp.health.router import router as health_router
+from taskapp.projects.router import router as projects_router
+from taskapp.tasks.router import router as tasks_router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.redis.close()
+        await app.state.database.dispose()
+
+    app = FastAPI(
+        title="Task tracker API",
+        version=__version__,
+        description="Team task tracker: projects, members, tasks, attachments and exports.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    # Clients are created here, not at import, and connect lazily on first use.
+    database = Database(settings)
+    redis = RedisStore(settings)
+    app.state.settings = settings
+    app.state.database = database
+    app.state.redis = redis
+    app.state.cache = Cache(redis, settings.cache_ttl_seconds)
+    app.state.rate_limiter = RateLimiter(redis)
+    app.state.aws = Aws(settings)
+    app.state.tokens = TokenService(settings)
+
+    install_error_handlers(app)
+    for router in (
+        health_router,
+        auth_router,
+        projects_router,
+        tasks_router,
+        attachments_router,
+        exports_router,
+    ):
+        app.include_router(router)
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
+            expose_headers=["ETag", "Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    configure_tracing(app, database.engine, settings)
+    return app

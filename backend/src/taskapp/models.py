@@ -1,0 +1,21 @@
+"""Every table, imported in one place for Alembic and the tests."""
+
+from taskapp.attachments.models import Attachment
+from taskapp.auth.models import RefreshToken, User
+from taskapp.core.db import Base
+from taskapp.exports.models import ExportJob
+from taskapp.projects.models import Membership, Project
+from taskapp.tasks.models import Task
+
+metadata = Base.metadata
+
+__all__ = [
+    "Attachment",
+    "ExportJob",
+    "Membership",
+    "Project",
+    "RefreshToken",
+    "Task",
+    "User",
+    "metadata",
+]

