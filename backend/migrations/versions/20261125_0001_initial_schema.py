@@ -236,7 +236,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_tasks_project_due",
         "tasks",
-        ["project_id", sa.literal_column("coalesce(due_date, DATE '9999-12-31')"), "id"],
+        ["project_id", sa.literal_column("coalesce(due_date, DATE '3000-01-01')"), "id"],
         unique=False,
     )
     op.create_index(

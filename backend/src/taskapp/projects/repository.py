@@ -29,7 +29,7 @@ async def list_projects_for_user(
         .where(Membership.user_id == user_id)
         .order_by(Project.name, Project.id)
     )
-    return [(project, role) for project, role in result.tuples()]
+    return [(project, role) for project, role in result.all()]
 
 
 async def member_ids(session: AsyncSession, project_id: uuid.UUID) -> list[uuid.UUID]:
@@ -48,7 +48,7 @@ async def list_members(
         .where(Membership.project_id == project_id)
         .order_by(User.display_name, User.id)
     )
-    return list(result.tuples())
+    return [(m, u) for m, u in result.all()]
 
 
 async def count_owners(session: AsyncSession, project_id: uuid.UUID) -> int:

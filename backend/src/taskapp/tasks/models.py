@@ -37,8 +37,8 @@ class Priority(enum.IntEnum):
 
 # NULL due dates sort last; keyset pagination needs a total order, hence a non-null key.
 # Written as SQL text so the query's expression matches the index's exactly.
-FAR_FUTURE = date(9999, 12, 31)
-DUE_DATE_KEY_SQL = "coalesce(due_date, DATE '9999-12-31')"
+FAR_FUTURE = date(3000, 1, 1)  # after any accepted due date; date.max means infinity to asyncpg
+DUE_DATE_KEY_SQL = "coalesce(due_date, DATE '3000-01-01')"
 
 
 class Task(TimestampMixin, Base):

@@ -113,7 +113,7 @@ async def count_by_status(session: AsyncSession, project_id: uuid.UUID) -> dict[
     result = await session.execute(
         select(Task.status, func.count()).where(Task.project_id == project_id).group_by(Task.status)
     )
-    return {status: int(count) for status, count in result.tuples()}
+    return {status: int(count) for status, count in result.all()}
 
 
 async def get_task(session: AsyncSession, project_id: uuid.UUID, task_id: uuid.UUID) -> Task | None:

@@ -1,0 +1,111 @@
+"""Integration test setup: real PostgreSQL and Redis started by the project (ops), moto in
+server mode for S3/SQS, the app driven in-process over ASGI. Each test starts from empty
+tables and an empty Redis."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import boto3
+import httpx
+import pytest
+from redis import Redis as SyncRedis
+from sqlalchemy import text
+
+from taskapp.core.settings import Settings
+from taskapp.main import create_app
+from taskapp_ops.provision import migrate, provision_aws
+from taskapp_ops.services import LocalStack, ServiceEndpoints, local_stack
+
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "test-only")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test-only")
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+
+TABLES = ("attachments", "export_jobs", "tasks", "memberships", "projects", "refresh_tokens", "users")
+
+
+@dataclass
+class Stack:
+    services: LocalStack
+    endpoints: ServiceEndpoints
+    settings: Settings
+
+
+def make_settings(endpoints: ServiceEndpoints, queue_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "environment": "test",
+        "database_url": endpoints.database_url,
+        "redis_url": endpoints.redis_url,
+        "aws_endpoint_url": endpoints.aws_endpoint_url,
+        "s3_bucket": "taskapp-test",
+        "sqs_export_queue_url": queue_url,
+        "jwt_signing_key": secrets.token_urlsafe(32),
+        "log_level": "WARNING",
+        "database_pool_size": 5,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Stack]:
+    with local_stack() as (services, endpoints):
+        assert endpoints.aws_endpoint_url is not None
+        queue_url = provision_aws(endpoints.aws_endpoint_url, "taskapp-test", "taskapp-test-exports")
+        settings = make_settings(endpoints, queue_url)
+        migrate(settings)
+        yield Stack(services, endpoints, settings)
+
+
+@pytest.fixture(scope="session")
+def settings(stack: Stack) -> Settings:
+    return stack.settings
+
+
+@pytest.fixture(scope="session")
+async def app_and_client(stack: Stack) -> AsyncIterator[tuple[object, httpx.AsyncClient]]:
+    app = create_app(stack.settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 5555))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield app, client
+
+
+@pytest.fixture
+async def client(
+    app_and_client: tuple[object, httpx.AsyncClient], stack: Stack
+) -> AsyncIterator[httpx.AsyncClient]:
+    app, client = app_and_client
+    yield client
+
+
+@pytest.fixture
+def app(app_and_client: tuple[object, httpx.AsyncClient]) -> object:
+    return app_and_client[0]
+
+
+@pytest.fixture(autouse=True)
+async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Empty tables and Redis before each test that uses the stack."""
+    if "stack" not in request.fixturenames:
+        yield
+        return
+    stack: Stack = request.getfixturevalue("stack")
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(stack.settings.sqlalchemy_database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {', '.join(TABLES)} CASCADE"))
+    await engine.dispose()
+    redis_process = stack.services.redis
+    if redis_process is None or (redis_process.process and redis_process.process.running):
+        SyncRedis.from_url(stack.endpoints.redis_url).flushdb()
+    yield
+
+
+@pytest.fixture
+def s3(stack: Stack):  # type: ignore[no-untyped-def]
+    return boto3.client("s3", endpoint_url=stack.endpoints.aws_endpoint_url, region_name="us-east-1")

@@ -1,0 +1,95 @@
+"""Small builders for test data through the public API (no shortcuts into the database)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+@dataclass
+class Account:
+    id: str
+    email: str
+    access_token: str
+    refresh_token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+async def sign_up(client: httpx.AsyncClient, name: str = "user", password: str = PASSWORD) -> Account:
+    email = f"{name}-{next(_counter)}@example.com"
+    response = await client.post(
+        "/api/auth/signup", json={"email": email, "password": password, "display_name": name}
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return Account(
+        body["user"]["id"], email, body["tokens"]["access_token"], body["tokens"]["refresh_token"]
+    )
+
+
+async def create_project(client: httpx.AsyncClient, owner: Account, name: str = "Apollo") -> str:
+    response = await client.post("/api/projects", json={"name": name}, headers=owner.headers)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def add_member(
+    client: httpx.AsyncClient, project_id: str, owner: Account, member: Account, role: str
+) -> None:
+    response = await client.post(
+        f"/api/projects/{project_id}/members",
+        json={"email": member.email, "role": role},
+        headers=owner.headers,
+    )
+    assert response.status_code == 201, response.text
+
+
+async def create_task(
+    client: httpx.AsyncClient, project_id: str, account: Account, **fields: Any
+) -> dict[str, Any]:
+    payload = {"title": "Write the spec", **fields}
+    response = await client.post(
+        f"/api/projects/{project_id}/tasks", json=payload, headers=account.headers
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@dataclass
+class Team:
+    owner: Account
+    member: Account
+    viewer: Account
+    stranger: Account
+    project_id: str
+
+
+async def make_team(client: httpx.AsyncClient) -> Team:
+    owner = await sign_up(client, "owner")
+    member = await sign_up(client, "member")
+    viewer = await sign_up(client, "viewer")
+    stranger = await sign_up(client, "stranger")
+    project_id = await create_project(client, owner)
+    await add_member(client, project_id, owner, member, "member")
+    await add_member(client, project_id, owner, viewer, "viewer")
+    return Team(owner, member, viewer, stranger, project_id)
+
+
+def assert_error(response: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert set(body) == {"error"}, body
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    if code is not None:
+        assert body["error"]["code"] == code, body
+    return body

@@ -1,0 +1,96 @@
+"""The authorisation matrix: every project-scoped route, for anonymous, a stranger, and each
+role. Anonymous gets 401, a stranger 404 (no disclosure), a role below the route's minimum
+403, and the minimum role succeeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.factories import Account, Team, assert_error, create_task, make_team, sign_up
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    minimum: str  # viewer | member | owner
+    body: dict[str, Any] | None = None
+    needs_if_match: bool = False
+
+
+ROUTES = [
+    Route("GET", "/api/projects/{project}", "viewer"),
+    Route("PATCH", "/api/projects/{project}", "owner", {"name": "Renamed"}),
+    Route("DELETE", "/api/projects/{project}", "owner"),
+    Route("GET", "/api/projects/{project}/members", "viewer"),
+    Route("POST", "/api/projects/{project}/members", "owner", {"email": "{extra_email}"}),
+    Route("PATCH", "/api/projects/{project}/members/{viewer}", "owner", {"role": "member"}),
+    Route("DELETE", "/api/projects/{project}/members/{viewer}", "owner"),
+    Route("GET", "/api/projects/{project}/tasks", "viewer"),
+    Route("GET", "/api/projects/{project}/tasks/counts", "viewer"),
+    Route("POST", "/api/projects/{project}/tasks", "member", {"title": "New"}),
+    Route("GET", "/api/projects/{project}/tasks/{task}", "viewer"),
+    Route("PATCH", "/api/projects/{project}/tasks/{task}", "member", {"title": "T"}, True),
+    Route("DELETE", "/api/projects/{project}/tasks/{task}", "member"),
+    Route("GET", "/api/projects/{project}/tasks/{task}/attachments", "viewer"),
+    Route(
+        "POST",
+        "/api/projects/{project}/tasks/{task}/attachments",
+        "member",
+        {"filename": "a.txt", "content_type": "text/plain", "size_bytes": 3},
+    ),
+    Route("DELETE", "/api/projects/{project}/tasks/{task}/attachments/{attachment}", "member"),
+    Route("POST", "/api/projects/{project}/exports", "viewer"),
+    Route("GET", "/api/projects/{project}/exports/{export}", "viewer"),
+]
+RANK = {"viewer": 1, "member": 2, "owner": 3}
+
+
+async def _world(client: httpx.AsyncClient) -> tuple[Team, dict[str, str]]:
+    team = await make_team(client)
+    task = await create_task(client, team.project_id, team.owner)
+    attachment = await client.post(
+        f"/api/projects/{team.project_id}/tasks/{task['id']}/attachments",
+        json={"filename": "x.txt", "content_type": "text/plain", "size_bytes": 1},
+        headers=team.owner.headers,
+    )
+    export = await client.post(f"/api/projects/{team.project_id}/exports", headers=team.owner.headers)
+    extra = await sign_up(client, "extra")
+    ids = {
+        "project": team.project_id,
+        "task": task["id"],
+        "attachment": attachment.json()["attachment"]["id"],
+        "export": export.json()["id"],
+        "viewer": team.viewer.id,
+        "extra_email": extra.email,
+    }
+    return team, ids
+
+
+async def _call(
+    client: httpx.AsyncClient, route: Route, ids: dict[str, str], account: Account | None
+) -> httpx.Response:
+    headers = dict(account.headers) if account else {}
+    if route.needs_if_match:
+        headers["If-Match"] = '"1"'
+    body = None
+    if route.body is not None:
+        body = {k: (v.format(**ids) if isinstance(v, str) else v) for k, v in route.body.items()}
+    return await client.request(route.method, route.path.format(**ids), json=body, headers=headers)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
+async def test_route_authorisation(client: httpx.AsyncClient, route: Route) -> None:
+    team, ids = await _world(client)
+    assert_error(await _call(client, route, ids, None), 401, "unauthorized")
+    assert_error(await _call(client, route, ids, team.stranger), 404, "not_found")
+    roles = {"viewer": team.viewer, "member": team.member, "owner": team.owner}
+    for role, account in roles.items():
+        if RANK[role] < RANK[route.minimum]:
+            assert_error(await _call(client, route, ids, account), 403, "forbidden")
+    allowed = await _call(client, route, ids, roles[route.minimum])
+    assert 200 <= allowed.status_code < 300, (route, allowed.text)

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import httpx
+
+from tests.factories import add_member, assert_error, create_project, make_team, sign_up
+
+
+class TestProjects:
+    async def test_create_list_get_rename(self, client: httpx.AsyncClient) -> None:
+        owner = await sign_up(client, "owner")
+        project_id = await create_project(client, owner, "Zeta")
+        await create_project(client, owner, "Alpha")
+        listing = await client.get("/api/projects", headers=owner.headers)
+        assert [p["name"] for p in listing.json()["items"]] == ["Alpha", "Zeta"]
+        assert {p["role"] for p in listing.json()["items"]} == {"owner"}
+        renamed = await client.patch(
+            f"/api/projects/{project_id}", json={"name": "Zeta 2"}, headers=owner.headers
+        )
+        assert renamed.status_code == 200 and renamed.json()["name"] == "Zeta 2"
+        # The cached list shows the rename on the very next read.
+        listing = await client.get("/api/projects", headers=owner.headers)
+        assert "Zeta 2" in [p["name"] for p in listing.json()["items"]]
+
+    async def test_delete_removes_project_for_every_member(self, client: httpx.AsyncClient) -> None:
+        team = await make_team(client)
+        before = await client.get("/api/projects", headers=team.member.headers)
+        assert len(before.json()["items"]) == 1
+        deleted = await client.delete(f"/api/projects/{team.project_id}", headers=team.owner.headers)
+        assert deleted.status_code == 204
+        after = await client.get("/api/projects", headers=team.member.headers)
+        assert after.json()["items"] == []
+        assert_error(
+            await client.get(f"/api/projects/{team.project_id}", headers=team.owner.headers), 404
+        )
+
+    async def test_a_new_member_sees_the_project_at_once(self, client: httpx.AsyncClient) -> None:
+        owner = await sign_up(client, "owner")
+        newcomer = await sign_up(client, "newcomer")
+        project_id = await create_project(client, owner)
+        assert (await client.get("/api/projects", headers=newcomer.headers)).json()["items"] == []
+        await add_member(client, project_id, owner, newcomer, "viewer")
+        items = (await client.get("/api/projects", headers=newcomer.headers)).json()["items"]
+        assert [(p["id"], p["role"]) for p in items] == [(project_id, "viewer")]
+
+    async def test_name_is_validated(self, client: httpx.AsyncClient) -> None:
+        owner = await sign_up(client)
+        for name in ["", "   ", "x" * 101]:
+            response = await client.post("/api/projects", json={"name": name}, headers=owner.headers)
+            assert_error(response, 422, "validation_error")
+
+
+class TestMembers:
+    async def test_list_change_role_remove(self, client: httpx.AsyncClient) -> None:
+        team = await make_team(client)
+        base = f"/api/projects/{team.project_id}/members"
+        members = (await client.get(base, headers=team.viewer.headers)).json()["items"]
+        assert {m["role"] for m in members} == {"owner", "member", "viewer"}
+        promoted = await client.patch(
+            f"{base}/{team.viewer.id}", json={"role": "member"}, headers=team.owner.headers
+        )
+        assert promoted.status_code == 200 and promoted.json()["role"] == "member"
+        removed = await client.delete(f"{base}/{team.member.id}", headers=team.owner.headers)
+        assert removed.status_code == 204
+        assert_error(
+            await client.get(f"/api/projects/{team.project_id}", headers=team.member.headers), 404
+        )
+
+    async def test_the_last_owner_cannot_leave_or_be_demoted(self, client: httpx.AsyncClient) -> None:
+        team = await make_team(client)
+        base = f"/api/projects/{team.project_id}/members/{team.owner.id}"
+        assert_error(
+            await client.patch(base, json={"role": "member"}, headers=team.owner.headers), 409
+        )
+        assert_error(await client.delete(base, headers=team.owner.headers), 409)
+
+    async def test_adding_twice_or_an_unknown_email(self, client: httpx.AsyncClient) -> None:
+        team = await make_team(client)
+        base = f"/api/projects/{team.project_id}/members"
+        again = await client.post(
+            base, json={"email": team.member.email, "role": "viewer"}, headers=team.owner.headers
+        )
+        assert_error(again, 409, "conflict")
+        unknown = await client.post(
+            base, json={"email": "ghost@example.com", "role": "viewer"}, headers=team.owner.headers
+        )
+        assert_error(unknown, 404, "not_found")
+        bad_role = await client.post(
+            base, json={"email": team.stranger.email, "role": "admin"}, headers=team.owner.headers
+        )
+        assert_error(bad_role, 422)
+
+    async def test_removed_member_loses_cached_task_pages(self, client: httpx.AsyncClient) -> None:
+        team = await make_team(client)
+        tasks_url = f"/api/projects/{team.project_id}/tasks"
+        assert (await client.get(tasks_url, headers=team.member.headers)).status_code == 200
+        await client.delete(
+            f"/api/projects/{team.project_id}/members/{team.member.id}", headers=team.owner.headers
+        )
+        assert_error(await client.get(tasks_url, headers=team.member.headers), 404)

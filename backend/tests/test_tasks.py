@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.factories import Team, assert_error, create_task, make_team
+
+
+@pytest.fixture
+async def team(client: httpx.AsyncClient) -> Team:
+    return await make_team(client)
+
+
+def url(team: Team, suffix: str = "") -> str:
+    return f"/api/projects/{team.project_id}/tasks{suffix}"
+
+
+class TestTaskCrud:
+    async def test_create_get_update_delete(self, client: httpx.AsyncClient, team: Team) -> None:
+        created = await create_task(
+            client, team.project_id, team.member, title="Ship it", priority="high",
+            assignee_id=team.viewer.id, due_date="2030-01-31",
+        )  # fmt: skip
+        assert created["version"] == 1 and created["priority"] == "high"
+        got = await client.get(url(team, f"/{created['id']}"), headers=team.viewer.headers)
+        assert got.status_code == 200 and got.headers["ETag"] == '"1"'
+        updated = await client.patch(
+            url(team, f"/{created['id']}"),
+            json={"status": "done", "assignee_id": None},
+            headers={**team.member.headers, "If-Match": got.headers["ETag"]},
+        )
+        assert updated.status_code == 200, updated.text
+        body = updated.json()
+        assert (body["status"], body["assignee_id"], body["version"]) == ("done", None, 2)
+        assert body["title"] == "Ship it"  # untouched fields stay
+        deleted = await client.delete(url(team, f"/{created['id']}"), headers=team.member.headers)
+        assert deleted.status_code == 204
+        assert_error(await client.get(url(team, f"/{created['id']}"), headers=team.owner.headers), 404)
+
+    async def test_two_editors_cannot_overwrite_each_other(
+        self, client: httpx.AsyncClient, team: Team
+    ) -> None:
+        task = await create_task(client, team.project_id, team.owner)
+        first = await client.patch(
+            url(team, f"/{task['id']}"), json={"title": "Mine"},
+            headers={**team.owner.headers, "If-Match": '"1"'},
+        )  # fmt: skip
+        assert first.status_code == 200
+        second = await client.patch(
+            url(team, f"/{task['id']}"), json={"title": "Theirs"},
+            headers={**team.member.headers, "If-Match": '"1"'},
+        )  # fmt: skip
+        body = assert_error(second, 412, "precondition_failed")
+        assert body["error"]["details"]["current_version"] == 2
+        current = await client.get(url(team, f"/{task['id']}"), headers=team.owner.headers)
+        assert current.json()["title"] == "Mine"
+
+    async def test_update_without_if_match_is_428(self, client: httpx.AsyncClient, team: Team) -> None:
+        task = await create_task(client, team.project_id, team.owner)
+        response = await client.patch(
+            url(team, f"/{task['id']}"), json={"title": "x"}, headers=team.owner.headers
+        )
+        assert_error(response, 428, "precondition_required")
+        bad = await client.patch(
+            url(team, f"/{task['id']}"), json={"title": "x"},
+            headers={**team.owner.headers, "If-Match": "yesterday"},
+        )  # fmt: skip
+        assert_error(bad, 400)
+
+    async def test_assignee_must_be_a_member(self, client: httpx.AsyncClient, team: Team) -> None:
+        response = await client.post(
+            url(team), json={"title": "x", "assignee_id": team.stranger.id}, headers=team.owner.headers
+        )
+        assert_error(response, 422, "validation_error")
+
+    async def test_null_title_is_rejected(self, client: httpx.AsyncClient, team: Team) -> None:
+        task = await create_task(client, team.project_id, team.owner)
+        response = await client.patch(
+            url(team, f"/{task['id']}"), json={"title": None},
+            headers={**team.owner.headers, "If-Match": '"1"'},
+        )  # fmt: skip
+        assert_error(response, 422)
+
+    @pytest.mark.parametrize(
+        "payload",
+        [
+            {"title": ""},
+            {"title": "x" * 201},
+            {"title": "x", "description": "d" * 10_001},
+            {"title": "x", "status": "archived"},
+            {"title": "x", "priority": "critical"},
+            {"title": "x", "due_date": "31/01/2030"},
+            {"title": "x", "assignee_id": "not-a-uuid"},
+            {"title": "x", "colour": "red"},
+            {"title": ["x"]},
+        ],
+    )
+    async def test_bad_input(self, client: httpx.AsyncClient, team: Team, payload: dict[str, object]) -> None:
+        assert_error(await client.post(url(team), json=payload, headers=team.owner.headers), 422)
+
+
+class TestTaskListing:
+    async def test_filters_search_and_counts(self, client: httpx.AsyncClient, team: Team) -> None:
+        await create_task(client, team.project_id, team.owner, title="Fix login bug", status="todo")
+        await create_task(client, team.project_id, team.owner, title="Write docs", status="done",
+                          assignee_id=team.member.id, priority="urgent")  # fmt: skip
+        await create_task(client, team.project_id, team.owner, title="Deploy",
+                          description="after the login fix", status="in_progress")  # fmt: skip
+        headers = team.viewer.headers
+
+        async def titles(**params: str) -> set[str]:
+            response = await client.get(url(team), params=params, headers=headers)
+            assert response.status_code == 200, response.text
+            return {t["title"] for t in response.json()["items"]}
+
+        assert await titles(status="done") == {"Write docs"}
+        assert await titles(assignee_id=team.member.id) == {"Write docs"}
+        assert await titles(priority="urgent") == {"Write docs"}
+        assert await titles(q="login") == {"Fix login bug", "Deploy"}
+        assert await titles(q="logins") == {"Fix login bug", "Deploy"}  # stemming
+        counts = (await client.get(url(team, "/counts"), headers=headers)).json()
+        assert counts == {"todo": 1, "in_progress": 1, "done": 1, "total": 3}
+
+    @pytest.mark.parametrize("sort", ["-created_at", "created_at", "-updated_at", "due_date", "-priority"])
+    async def test_keyset_pages_cover_everything_once_in_order(
+        self, client: httpx.AsyncClient, team: Team, sort: str
+    ) -> None:
+        priorities = ["low", "medium", "high", "urgent"]
+        for i in range(23):
+            due = f"2030-01-{(i % 5) + 1:02d}" if i % 3 else None
+            await create_task(client, team.project_id, team.owner, title=f"t{i}",
+                              priority=priorities[i % 4], due_date=due)  # fmt: skip
+        seen: list[dict[str, object]] = []
+        cursor = None
+        for _ in range(10):
+            params = {"sort": sort, "limit": "5", **({"cursor": cursor} if cursor else {})}
+            page = (await client.get(url(team), params=params, headers=team.owner.headers)).json()
+            seen.extend(page["items"])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert len(seen) == 23 and len({t["id"] for t in seen}) == 23
+        full = (await client.get(url(team), params={"sort": sort, "limit": "100"},
+                                 headers=team.owner.headers)).json()["items"]  # fmt: skip
+        assert [t["id"] for t in seen] == [t["id"] for t in full]
+        if sort == "-priority":
+            ranks = [priorities.index(str(t["priority"])) for t in seen]
+            assert ranks == sorted(ranks, reverse=True)
+        if sort == "due_date":
+            dues = [t["due_date"] or "3000-01-01" for t in seen]
+            assert dues == sorted(dues)
+
+    @pytest.mark.parametrize(
+        "params",
+        [{"limit": "0"}, {"limit": "101"}, {"sort": "title"}, {"status": "nope"},
+         {"q": "x" * 201}, {"unknown": "1"}, {"assignee_id": "123"}],
+    )  # fmt: skip
+    async def test_bad_query_is_422(
+        self, client: httpx.AsyncClient, team: Team, params: dict[str, str]
+    ) -> None:
+        assert_error(await client.get(url(team), params=params, headers=team.owner.headers), 422)
+
+    @pytest.mark.parametrize("cursor", ["garbage", "eyJ4IjoxfQ", "W10"])
+    async def test_bad_cursor_is_400(self, client: httpx.AsyncClient, team: Team, cursor: str) -> None:
+        response = await client.get(url(team), params={"cursor": cursor}, headers=team.owner.headers)
+        assert_error(response, 400, "bad_request")
+
+    async def test_cursor_from_another_sort_is_400(self, client: httpx.AsyncClient, team: Team) -> None:
+        for i in range(3):
+            await create_task(client, team.project_id, team.owner, title=f"t{i}")
+        page = (await client.get(url(team), params={"limit": "1"}, headers=team.owner.headers)).json()
+        response = await client.get(
+            url(team), params={"cursor": page["next_cursor"], "sort": "-priority"},
+            headers=team.owner.headers,
+        )  # fmt: skip
+        assert_error(response, 400)
+
+
+class TestTaskCache:
+    async def test_writes_are_visible_on_the_next_read(self, client: httpx.AsyncClient, team: Team) -> None:
+        headers = team.owner.headers
+        assert (await client.get(url(team), headers=headers)).json()["items"] == []
+        assert (await client.get(url(team, "/counts"), headers=headers)).json()["total"] == 0
+        task = await create_task(client, team.project_id, team.owner, title="Cached?")
+        assert [t["title"] for t in (await client.get(url(team), headers=headers)).json()["items"]] == ["Cached?"]
+        assert (await client.get(url(team, "/counts"), headers=headers)).json()["total"] == 1
+        await client.patch(url(team, f"/{task['id']}"), json={"title": "Fresh"},
+                           headers={**headers, "If-Match": '"1"'})  # fmt: skip
+        assert (await client.get(url(team), headers=headers)).json()["items"][0]["title"] == "Fresh"
+        await client.delete(url(team, f"/{task['id']}"), headers=headers)
+        assert (await client.get(url(team), headers=headers)).json()["items"] == []
+
+    async def test_a_cached_page_is_served_from_redis(
+        self, client: httpx.AsyncClient, team: Team, stack: object
+    ) -> None:
+        from redis import Redis
+
+        await create_task(client, team.project_id, team.owner)
+        await client.get(url(team), headers=team.owner.headers)
+        redis = Redis.from_url(stack.endpoints.redis_url)  # type: ignore[attr-defined]
+        fields = redis.hkeys(f"cache:project-tasks:{team.project_id}")
+        assert any(f.startswith(team.owner.id.encode()) for f in fields), fields
