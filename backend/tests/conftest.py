@@ -14,7 +14,6 @@ import httpx
 import pytest
 from redis import Redis as SyncRedis
 from sqlalchemy import text
-
 from taskapp.core.settings import Settings
 from taskapp.main import create_app
 from taskapp_ops.provision import migrate, provision_aws
@@ -24,7 +23,15 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "test-only")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test-only")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
-TABLES = ("attachments", "export_jobs", "tasks", "memberships", "projects", "refresh_tokens", "users")
+TABLES = (
+    "attachments",
+    "export_jobs",
+    "tasks",
+    "memberships",
+    "projects",
+    "refresh_tokens",
+    "users",
+)
 
 
 @dataclass
@@ -54,7 +61,9 @@ def make_settings(endpoints: ServiceEndpoints, queue_url: str, **overrides: obje
 def stack() -> Iterator[Stack]:
     with local_stack() as (services, endpoints):
         assert endpoints.aws_endpoint_url is not None
-        queue_url = provision_aws(endpoints.aws_endpoint_url, "taskapp-test", "taskapp-test-exports")
+        queue_url = provision_aws(
+            endpoints.aws_endpoint_url, "taskapp-test", "taskapp-test-exports"
+        )
         settings = make_settings(endpoints, queue_url)
         migrate(settings)
         yield Stack(services, endpoints, settings)
@@ -75,11 +84,8 @@ async def app_and_client(stack: Stack) -> AsyncIterator[tuple[object, httpx.Asyn
 
 
 @pytest.fixture
-async def client(
-    app_and_client: tuple[object, httpx.AsyncClient], stack: Stack
-) -> AsyncIterator[httpx.AsyncClient]:
-    app, client = app_and_client
-    yield client
+def client(app_and_client: tuple[object, httpx.AsyncClient], stack: Stack) -> httpx.AsyncClient:
+    return app_and_client[1]
 
 
 @pytest.fixture
@@ -108,4 +114,6 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
 
 @pytest.fixture
 def s3(stack: Stack):  # type: ignore[no-untyped-def]
-    return boto3.client("s3", endpoint_url=stack.endpoints.aws_endpoint_url, region_name="us-east-1")
+    return boto3.client(
+        "s3", endpoint_url=stack.endpoints.aws_endpoint_url, region_name="us-east-1"
+    )

@@ -24,7 +24,9 @@ class Account:
         return {"Authorization": f"Bearer {self.access_token}"}
 
 
-async def sign_up(client: httpx.AsyncClient, name: str = "user", password: str = PASSWORD) -> Account:
+async def sign_up(
+    client: httpx.AsyncClient, name: str = "user", password: str = PASSWORD
+) -> Account:
     email = f"{name}-{next(_counter)}@example.com"
     response = await client.post(
         "/api/auth/signup", json={"email": email, "password": password, "display_name": name}

@@ -40,7 +40,9 @@ class TestSignUp:
     async def test_bad_input_is_422_with_details(
         self, client: httpx.AsyncClient, payload: dict[str, object]
     ) -> None:
-        body = assert_error(await client.post("/api/auth/signup", json=payload), 422, "validation_error")
+        body = assert_error(
+            await client.post("/api/auth/signup", json=payload), 422, "validation_error"
+        )
         assert body["error"]["details"], body
 
 
@@ -68,11 +70,15 @@ class TestLogIn:
         assert_error(unknown, 401, "unauthorized")
         assert wrong.json()["error"]["message"] == unknown.json()["error"]["message"]
 
-    async def test_rate_limited_per_account(self, client: httpx.AsyncClient, settings: object) -> None:
+    async def test_rate_limited_per_account(
+        self, client: httpx.AsyncClient, settings: object
+    ) -> None:
         account = await sign_up(client)
         limit = settings.rate_limit_login_per_account  # type: ignore[attr-defined]
         for _ in range(limit):
-            await client.post("/api/auth/login", json={"email": account.email, "password": "nope nope"})
+            await client.post(
+                "/api/auth/login", json={"email": account.email, "password": "nope nope"}
+            )
         blocked = await client.post(
             "/api/auth/login", json={"email": account.email, "password": PASSWORD}
         )
@@ -110,7 +116,9 @@ class TestRefresh:
         self, client: httpx.AsyncClient
     ) -> None:
         account = await sign_up(client)
-        first = await client.post("/api/auth/refresh", json={"refresh_token": account.refresh_token})
+        first = await client.post(
+            "/api/auth/refresh", json={"refresh_token": account.refresh_token}
+        )
         assert first.status_code == 200
         rotated = first.json()["refresh_token"]
         assert rotated != account.refresh_token
@@ -126,7 +134,9 @@ class TestRefresh:
         rotated = (
             await client.post("/api/auth/refresh", json={"refresh_token": account.refresh_token})
         ).json()["refresh_token"]
-        reuse = await client.post("/api/auth/refresh", json={"refresh_token": account.refresh_token})
+        reuse = await client.post(
+            "/api/auth/refresh", json={"refresh_token": account.refresh_token}
+        )
         assert_error(reuse, 401)
         # The legitimate holder's newer token is now dead too: the family is revoked.
         after = await client.post("/api/auth/refresh", json={"refresh_token": rotated})
@@ -138,19 +148,27 @@ class TestRefresh:
     async def test_other_sessions_survive_a_reuse(self, client: httpx.AsyncClient) -> None:
         account = await sign_up(client)
         other = (
-            await client.post("/api/auth/login", json={"email": account.email, "password": PASSWORD})
+            await client.post(
+                "/api/auth/login", json={"email": account.email, "password": PASSWORD}
+            )
         ).json()["tokens"]["refresh_token"]
         await client.post("/api/auth/refresh", json={"refresh_token": account.refresh_token})
         await client.post("/api/auth/refresh", json={"refresh_token": account.refresh_token})
-        assert (await client.post("/api/auth/refresh", json={"refresh_token": other})).status_code == 200
+        assert (
+            await client.post("/api/auth/refresh", json={"refresh_token": other})
+        ).status_code == 200
 
 
 class TestLogOut:
     async def test_logout_revokes_the_refresh_token(self, client: httpx.AsyncClient) -> None:
         account = await sign_up(client)
-        response = await client.post("/api/auth/logout", json={"refresh_token": account.refresh_token})
+        response = await client.post(
+            "/api/auth/logout", json={"refresh_token": account.refresh_token}
+        )
         assert response.status_code == 204
-        after = await client.post("/api/auth/refresh", json={"refresh_token": account.refresh_token})
+        after = await client.post(
+            "/api/auth/refresh", json={"refresh_token": account.refresh_token}
+        )
         assert_error(after, 401)
 
 
@@ -166,13 +184,17 @@ class TestChangePassword:
             headers=account.headers,
         )
         assert response.status_code == 204
-        old = await client.post("/api/auth/login", json={"email": account.email, "password": PASSWORD})
+        old = await client.post(
+            "/api/auth/login", json={"email": account.email, "password": PASSWORD}
+        )
         assert_error(old, 401)
         new = await client.post(
             "/api/auth/login", json={"email": account.email, "password": new_password}
         )
         assert new.status_code == 200
-        revoked = await client.post("/api/auth/refresh", json={"refresh_token": account.refresh_token})
+        revoked = await client.post(
+            "/api/auth/refresh", json={"refresh_token": account.refresh_token}
+        )
         assert_error(revoked, 401)
 
     async def test_wrong_current_password_is_400(self, client: httpx.AsyncClient) -> None:
@@ -186,6 +208,7 @@ class TestChangePassword:
 
     async def test_requires_authentication(self, client: httpx.AsyncClient) -> None:
         response = await client.post(
-            "/api/auth/password", json={"current_password": PASSWORD, "new_password": PASSWORD + "x"}
+            "/api/auth/password",
+            json={"current_password": PASSWORD, "new_password": PASSWORD + "x"},
         )
         assert_error(response, 401)

@@ -58,7 +58,9 @@ async def _world(client: httpx.AsyncClient) -> tuple[Team, dict[str, str]]:
         json={"filename": "x.txt", "content_type": "text/plain", "size_bytes": 1},
         headers=team.owner.headers,
     )
-    export = await client.post(f"/api/projects/{team.project_id}/exports", headers=team.owner.headers)
+    export = await client.post(
+        f"/api/projects/{team.project_id}/exports", headers=team.owner.headers
+    )
     extra = await sign_up(client, "extra")
     ids = {
         "project": team.project_id,

@@ -25,7 +25,9 @@ class TestProjects:
         team = await make_team(client)
         before = await client.get("/api/projects", headers=team.member.headers)
         assert len(before.json()["items"]) == 1
-        deleted = await client.delete(f"/api/projects/{team.project_id}", headers=team.owner.headers)
+        deleted = await client.delete(
+            f"/api/projects/{team.project_id}", headers=team.owner.headers
+        )
         assert deleted.status_code == 204
         after = await client.get("/api/projects", headers=team.member.headers)
         assert after.json()["items"] == []
@@ -45,7 +47,9 @@ class TestProjects:
     async def test_name_is_validated(self, client: httpx.AsyncClient) -> None:
         owner = await sign_up(client)
         for name in ["", "   ", "x" * 101]:
-            response = await client.post("/api/projects", json={"name": name}, headers=owner.headers)
+            response = await client.post(
+                "/api/projects", json={"name": name}, headers=owner.headers
+            )
             assert_error(response, 422, "validation_error")
 
 
@@ -65,7 +69,9 @@ class TestMembers:
             await client.get(f"/api/projects/{team.project_id}", headers=team.member.headers), 404
         )
 
-    async def test_the_last_owner_cannot_leave_or_be_demoted(self, client: httpx.AsyncClient) -> None:
+    async def test_the_last_owner_cannot_leave_or_be_demoted(
+        self, client: httpx.AsyncClient
+    ) -> None:
         team = await make_team(client)
         base = f"/api/projects/{team.project_id}/members/{team.owner.id}"
         assert_error(

@@ -35,7 +35,9 @@ class TestTaskCrud:
         assert body["title"] == "Ship it"  # untouched fields stay
         deleted = await client.delete(url(team, f"/{created['id']}"), headers=team.member.headers)
         assert deleted.status_code == 204
-        assert_error(await client.get(url(team, f"/{created['id']}"), headers=team.owner.headers), 404)
+        assert_error(
+            await client.get(url(team, f"/{created['id']}"), headers=team.owner.headers), 404
+        )
 
     async def test_two_editors_cannot_overwrite_each_other(
         self, client: httpx.AsyncClient, team: Team
@@ -55,7 +57,9 @@ class TestTaskCrud:
         current = await client.get(url(team, f"/{task['id']}"), headers=team.owner.headers)
         assert current.json()["title"] == "Mine"
 
-    async def test_update_without_if_match_is_428(self, client: httpx.AsyncClient, team: Team) -> None:
+    async def test_update_without_if_match_is_428(
+        self, client: httpx.AsyncClient, team: Team
+    ) -> None:
         task = await create_task(client, team.project_id, team.owner)
         response = await client.patch(
             url(team, f"/{task['id']}"), json={"title": "x"}, headers=team.owner.headers
@@ -69,7 +73,9 @@ class TestTaskCrud:
 
     async def test_assignee_must_be_a_member(self, client: httpx.AsyncClient, team: Team) -> None:
         response = await client.post(
-            url(team), json={"title": "x", "assignee_id": team.stranger.id}, headers=team.owner.headers
+            url(team),
+            json={"title": "x", "assignee_id": team.stranger.id},
+            headers=team.owner.headers,
         )
         assert_error(response, 422, "validation_error")
 
@@ -95,7 +101,9 @@ class TestTaskCrud:
             {"title": ["x"]},
         ],
     )
-    async def test_bad_input(self, client: httpx.AsyncClient, team: Team, payload: dict[str, object]) -> None:
+    async def test_bad_input(
+        self, client: httpx.AsyncClient, team: Team, payload: dict[str, object]
+    ) -> None:
         assert_error(await client.post(url(team), json=payload, headers=team.owner.headers), 422)
 
 
@@ -121,7 +129,9 @@ class TestTaskListing:
         counts = (await client.get(url(team, "/counts"), headers=headers)).json()
         assert counts == {"todo": 1, "in_progress": 1, "done": 1, "total": 3}
 
-    @pytest.mark.parametrize("sort", ["-created_at", "created_at", "-updated_at", "due_date", "-priority"])
+    @pytest.mark.parametrize(
+        "sort", ["-created_at", "created_at", "-updated_at", "due_date", "-priority"]
+    )
     async def test_keyset_pages_cover_everything_once_in_order(
         self, client: httpx.AsyncClient, team: Team, sort: str
     ) -> None:
@@ -161,14 +171,22 @@ class TestTaskListing:
         assert_error(await client.get(url(team), params=params, headers=team.owner.headers), 422)
 
     @pytest.mark.parametrize("cursor", ["garbage", "eyJ4IjoxfQ", "W10"])
-    async def test_bad_cursor_is_400(self, client: httpx.AsyncClient, team: Team, cursor: str) -> None:
-        response = await client.get(url(team), params={"cursor": cursor}, headers=team.owner.headers)
+    async def test_bad_cursor_is_400(
+        self, client: httpx.AsyncClient, team: Team, cursor: str
+    ) -> None:
+        response = await client.get(
+            url(team), params={"cursor": cursor}, headers=team.owner.headers
+        )
         assert_error(response, 400, "bad_request")
 
-    async def test_cursor_from_another_sort_is_400(self, client: httpx.AsyncClient, team: Team) -> None:
+    async def test_cursor_from_another_sort_is_400(
+        self, client: httpx.AsyncClient, team: Team
+    ) -> None:
         for i in range(3):
             await create_task(client, team.project_id, team.owner, title=f"t{i}")
-        page = (await client.get(url(team), params={"limit": "1"}, headers=team.owner.headers)).json()
+        page = (
+            await client.get(url(team), params={"limit": "1"}, headers=team.owner.headers)
+        ).json()
         response = await client.get(
             url(team), params={"cursor": page["next_cursor"], "sort": "-priority"},
             headers=team.owner.headers,
@@ -177,12 +195,16 @@ class TestTaskListing:
 
 
 class TestTaskCache:
-    async def test_writes_are_visible_on_the_next_read(self, client: httpx.AsyncClient, team: Team) -> None:
+    async def test_writes_are_visible_on_the_next_read(
+        self, client: httpx.AsyncClient, team: Team
+    ) -> None:
         headers = team.owner.headers
         assert (await client.get(url(team), headers=headers)).json()["items"] == []
         assert (await client.get(url(team, "/counts"), headers=headers)).json()["total"] == 0
         task = await create_task(client, team.project_id, team.owner, title="Cached?")
-        assert [t["title"] for t in (await client.get(url(team), headers=headers)).json()["items"]] == ["Cached?"]
+        assert [
+            t["title"] for t in (await client.get(url(team), headers=headers)).json()["items"]
+        ] == ["Cached?"]
         assert (await client.get(url(team, "/counts"), headers=headers)).json()["total"] == 1
         await client.patch(url(team, f"/{task['id']}"), json={"title": "Fresh"},
                            headers={**headers, "If-Match": '"1"'})  # fmt: skip

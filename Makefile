@@ -1,0 +1,44 @@
+# The only entry points. Needs: Python 3.11 (3.12 works), make. Everything else installs here.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+export UV_PYTHON_DOWNLOADS ?= automatic
+export UV_LINK_MODE ?= copy
+
+.PHONY: help install dev test test-backend test-ops test-infra lint fmt typecheck migrate bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(TOOLS)/bin/uv:
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(if $(shell command -v uv 2>/dev/null),,$(TOOLS)/bin/uv) ## Install the locked Python environment (.venv)
+	$(UV) sync --frozen --all-packages
+
+dev: install ## Start the whole app locally and print its address
+	$(UV) run --frozen taskapp-dev
+
+test: install lint typecheck ## Run every test (lint, types, backend, ops, infra)
+	$(UV) run --frozen pytest backend/tests ops/tests
+
+lint: install ## ruff lint + format check, hadolint on the Dockerfile
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen hadolint backend/Dockerfile
+
+fmt: install ## Format the Python code
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+typecheck: install ## mypy --strict on our code
+	$(UV) run --frozen mypy backend/src backend/migrations ops/src
+
+migrate: install ## Apply migrations to APP_DATABASE_URL
+	cd backend && $(UV) run --frozen alembic upgrade head
+
+clean: ## Remove the environment and caches
+	rm -rf .venv $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,114 @@
+"""Graceful degradation with real servers stopped mid-test (the spec's "circuit breakers,
+graceful degradation when cache/DB is down")."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import Stack
+from tests.factories import PASSWORD, assert_error, create_task, make_team, sign_up
+
+
+@pytest.fixture
+def redis_stopped(stack: Stack) -> Iterator[None]:
+    server = stack.services.redis
+    if server is None:
+        pytest.skip("REDIS_URL points at a Redis this test suite does not control")
+    server.stop()
+    try:
+        yield
+    finally:
+        server.start()
+
+
+@pytest.fixture
+def postgres_control(stack: Stack) -> Iterator[object]:
+    server = stack.services.postgres
+    if server is None:
+        pytest.skip("DATABASE_URL points at a PostgreSQL this test suite does not control")
+    try:
+        yield server
+    finally:
+        if server.process is None or not server.process.running:
+            server.start()
+
+
+class TestRedisDown:
+    async def test_reads_and_writes_keep_working(
+        self, client: httpx.AsyncClient, stack: Stack
+    ) -> None:
+        team = await make_team(client)
+        await create_task(client, team.project_id, team.owner, title="before")
+        assert stack.services.redis is not None
+        stack.services.redis.stop()
+        try:
+            url = f"/api/projects/{team.project_id}/tasks"
+            for i in range(5):
+                created = await client.post(
+                    url, json={"title": f"during {i}"}, headers=team.member.headers
+                )
+                assert created.status_code == 201, created.text
+            listing = await client.get(url, params={"limit": "100"}, headers=team.viewer.headers)
+            assert listing.status_code == 200
+            assert len(listing.json()["items"]) == 6
+            assert (
+                await client.get("/api/projects", headers=team.owner.headers)
+            ).status_code == 200
+            ready = await client.get("/readyz")
+            assert ready.status_code == 200 and ready.json()["redis"] == "unavailable"
+        finally:
+            stack.services.redis.start()
+        # Back to normal, and no stale cache: the list written during the outage is complete.
+        await asyncio.sleep(1.1)  # the breaker's cool-down
+        listing = await client.get(url, params={"limit": "100"}, headers=team.viewer.headers)
+        assert len(listing.json()["items"]) == 6
+        assert (await client.get("/readyz")).json()["redis"] == "ok"
+
+    async def test_rate_limits_fall_back_to_the_process(
+        self, client: httpx.AsyncClient, settings: object, redis_stopped: None
+    ) -> None:
+        account = await sign_up(client)
+        limit = settings.rate_limit_login_per_account  # type: ignore[attr-defined]
+        for _ in range(limit):
+            await client.post(
+                "/api/auth/login", json={"email": account.email, "password": "wrong!"}
+            )
+        blocked = await client.post(
+            "/api/auth/login", json={"email": account.email, "password": PASSWORD}
+        )
+        assert_error(blocked, 429, "rate_limited")
+
+
+class TestDatabaseDown:
+    async def test_fast_503_then_recovery_with_no_lost_write(
+        self, client: httpx.AsyncClient, postgres_control: object
+    ) -> None:
+        team = await make_team(client)
+        task = await create_task(client, team.project_id, team.owner, title="acknowledged")
+        postgres_control.stop()  # type: ignore[attr-defined]
+        url = f"/api/projects/{team.project_id}/tasks/{task['id']}"
+        for _ in range(5):
+            started = time.perf_counter()
+            response = await client.get(url, headers=team.owner.headers)
+            elapsed = time.perf_counter() - started
+            assert_error(response, 503, "service_unavailable")
+            assert int(response.headers["Retry-After"]) >= 1
+            assert elapsed < 1.0, elapsed
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["database"] == "unavailable"
+
+        postgres_control.start()  # type: ignore[attr-defined]
+        restarted = time.perf_counter()
+        while True:
+            response = await client.get(url, headers=team.owner.headers)
+            if response.status_code == 200:
+                break
+            assert time.perf_counter() - restarted < 5.0, "no recovery within 5 seconds"
+            await asyncio.sleep(0.1)
+        assert response.json()["title"] == "acknowledged"
+        assert (await client.get("/readyz")).status_code == 200

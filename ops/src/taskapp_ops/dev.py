@@ -1,0 +1,151 @@
+"""`make dev`: the whole app on this machine. PostgreSQL, Redis and the AWS emulator (unless
+DATABASE_URL / REDIS_URL / AWS_ENDPOINT_URL point at your own), migrations, the bucket and
+queue, then the API and the export worker. Ctrl-C stops everything; nothing is left running."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import sys
+import time
+from collections.abc import Mapping
+
+import httpx
+from taskapp.core.settings import Settings
+
+from taskapp_ops.provision import migrate, provision_aws
+from taskapp_ops.services import ManagedProcess, ServiceEndpoints, free_port, local_stack, port_open
+
+BUCKET = "taskapp-local"
+QUEUE = "taskapp-local-exports"
+FAKE_AWS_CREDENTIALS = {
+    # The emulator accepts any credentials; real ones must never be needed locally.
+    "AWS_ACCESS_KEY_ID": "local-emulator",
+    "AWS_SECRET_ACCESS_KEY": "local-emulator",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+def app_environment(
+    endpoints: ServiceEndpoints, queue_url: str, port: int, environ: Mapping[str, str]
+) -> dict[str, str]:
+    """The APP_* settings for the API and the worker, on top of the caller's environment."""
+    env = {**environ}
+    for key, value in FAKE_AWS_CREDENTIALS.items():
+        env.setdefault(key, value)
+    env.update(
+        {
+            "APP_ENVIRONMENT": "local",
+            "APP_DATABASE_URL": endpoints.database_url,
+            "APP_REDIS_URL": endpoints.redis_url,
+            "APP_S3_BUCKET": BUCKET,
+            "APP_SQS_EXPORT_QUEUE_URL": queue_url,
+            "APP_HOST": "127.0.0.1",
+            "APP_PORT": str(port),
+        }
+    )
+    if endpoints.aws_endpoint_url:
+        env["APP_AWS_ENDPOINT_URL"] = endpoints.aws_endpoint_url
+    # A fresh signing key per run unless you set one: sessions end when `make dev` restarts.
+    env.setdefault("APP_JWT_SIGNING_KEY", secrets.token_urlsafe(32))
+    return env
+
+
+def wait_for_http(url: str, timeout: float, process: ManagedProcess) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not process.running:
+            raise SystemExit(f"{process.name} exited; see {process.log_path}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{process.name} did not answer at {url} within {timeout:.0f}s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("APP_PORT", "8000")))
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="start everything, check it answers, then stop (used by the tests)",
+    )
+    args = parser.parse_args(argv)
+    port = args.port if args.port and not port_open(args.port) else free_port()
+
+    with local_stack() as (stack, endpoints):
+        aws_url = endpoints.aws_endpoint_url
+        assert aws_url is not None  # noqa: S101 - local_stack starts the emulator when unset
+        os.environ.update({k: v for k, v in FAKE_AWS_CREDENTIALS.items() if k not in os.environ})
+        queue_url = provision_aws(aws_url, BUCKET, QUEUE)
+        env = app_environment(endpoints, queue_url, port, os.environ)
+        migrate(Settings(**_app_settings(env)))  # type: ignore[arg-type]
+        logs = stack.data_root
+        api = ManagedProcess(
+            "api", [sys.executable, "-m", "taskapp", "api"], port, logs / "api.log", env=env
+        )
+        worker = ManagedProcess(
+            "worker", [sys.executable, "-m", "taskapp", "worker"], 0, logs / "worker.log", env=env
+        )
+        try:
+            api.start()
+            worker.start()
+            wait_for_http(f"http://127.0.0.1:{port}/readyz", 30, api)
+            print(
+                "\nTask tracker is running.\n"
+                f"  API docs (landing page): http://127.0.0.1:{port}/api/docs\n"
+                f"  API:                     http://127.0.0.1:{port}/api\n"
+                f"  PostgreSQL:              {_redact(endpoints.database_url)}\n"
+                f"  Redis:                   {endpoints.redis_url}\n"
+                f"  AWS emulator (S3, SQS):  {aws_url}\n"
+                f"  Logs:                    {logs}\n"
+                "Press Ctrl-C to stop.",
+                flush=True,
+            )
+            if args.check:
+                return 0
+            _wait_for_interrupt(api, worker)
+        finally:
+            worker.stop()
+            api.stop()
+    return 0
+
+
+def _app_settings(env: Mapping[str, str]) -> dict[str, str]:
+    return {k.removeprefix("APP_").lower(): v for k, v in env.items() if k.startswith("APP_")}
+
+
+def _redact(url: str) -> str:
+    if "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+
+
+def _wait_for_interrupt(*processes: ManagedProcess) -> None:
+    stop = False
+
+    def request_stop(*_: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        while not stop:
+            for process in processes:
+                if not process.running:
+                    print(f"{process.name} exited; see {process.log_path}", file=sys.stderr)
+                    return
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
