@@ -7,6 +7,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy.engine import Connection
+
 from taskapp.core.db import create_engine
 from taskapp.core.settings import Settings
 from taskapp.models import metadata

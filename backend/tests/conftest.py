@@ -14,6 +14,7 @@ import httpx
 import pytest
 from redis import Redis as SyncRedis
 from sqlalchemy import text
+
 from taskapp.core.settings import Settings
 from taskapp.main import create_app
 from taskapp_ops.provision import migrate, provision_aws

@@ -5,9 +5,9 @@ import io
 
 import httpx
 import orjson
+
 from taskapp.core.settings import Settings
 from taskapp.exports.worker import ExportWorker
-
 from tests.factories import assert_error, create_task, make_team
 
 

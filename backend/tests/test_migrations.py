@@ -9,9 +9,9 @@ from alembic import command
 from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
+
 from taskapp.core.settings import Settings
 from taskapp_ops.provision import alembic_config, downgrade, migrate
-
 from tests.conftest import Stack
 
 

@@ -37,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await app.state.redis.close()
         await app.state.database.dispose()
+        if app.state.tracer_provider is not None:
+            app.state.tracer_provider.shutdown()
 
     app = FastAPI(
         title="Task tracker API",
@@ -80,5 +82,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
-    configure_tracing(app, database.engine, settings)
+    app.state.tracer_provider = configure_tracing(app, database.engine, settings)
     return app

@@ -8,6 +8,7 @@ from pathlib import Path
 import boto3
 from alembic import command
 from alembic.config import Config
+
 from taskapp.core.settings import Settings
 
 BACKEND_DIR = Path(__file__).resolve().parents[3] / "backend"

@@ -3,15 +3,23 @@ collector sidecar in AWS forwards to X-Ray). Off by default: no exporter, no ove
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from taskapp.core.settings import Settings
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
-def configure_tracing(app: FastAPI, engine: AsyncEngine, settings: Settings) -> bool:
+
+def configure_tracing(
+    app: FastAPI, engine: AsyncEngine, settings: Settings
+) -> TracerProvider | None:
+    """Instrument the app; the caller shuts the provider down on exit (flushes spans)."""
     if not settings.otlp_endpoint:
-        return False
+        return None
     from opentelemetry import trace
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -31,4 +39,4 @@ def configure_tracing(app: FastAPI, engine: AsyncEngine, settings: Settings) -> 
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider)
     SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, tracer_provider=provider)
     RedisInstrumentor().instrument(tracer_provider=provider)
-    return True
+    return provider
