@@ -13,8 +13,8 @@ import time
 from collections.abc import Mapping
 
 import httpx
-from taskapp.core.settings import Settings
 
+from taskapp.core.settings import Settings
 from taskapp_ops.provision import migrate, provision_aws
 from taskapp_ops.services import ManagedProcess, ServiceEndpoints, free_port, local_stack, port_open
 
