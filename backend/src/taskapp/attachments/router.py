@@ -17,13 +17,9 @@ from taskapp.auth.dependencies import SettingsDep
 from taskapp.core.aws import AwsDep
 from taskapp.core.db import DbSession
 from taskapp.core.errors import (
+    PROJECT_ERRORS,
     Conflict,
-    Forbidden,
-    NotFound,
     PayloadTooLarge,
-    RateLimited,
-    ServiceUnavailable,
-    Unauthorized,
     error_responses,
 )
 from taskapp.projects.dependencies import ProjectViewer, ProjectWriter
@@ -31,7 +27,6 @@ from taskapp.projects.dependencies import ProjectViewer, ProjectWriter
 router = APIRouter(
     prefix="/api/projects/{project_id}/tasks/{task_id}/attachments", tags=["attachments"]
 )
-_SCOPED = (Unauthorized, NotFound, Forbidden, RateLimited, ServiceUnavailable)
 
 
 def get_attachment_service(
@@ -49,7 +44,7 @@ Service = Annotated[AttachmentService, Depends(get_attachment_service)]
     summary="Start an upload: returns a presigned S3 POST for the browser (members, owners)",
     status_code=status.HTTP_201_CREATED,
     response_model=UploadTicket,
-    responses=error_responses(*_SCOPED, Conflict, PayloadTooLarge),
+    responses=error_responses(*PROJECT_ERRORS, Conflict, PayloadTooLarge),
 )
 async def start_attachment_upload(
     task_id: uuid.UUID, body: AttachmentCreate, access: ProjectWriter, service: Service
@@ -62,7 +57,7 @@ async def start_attachment_upload(
     operation_id="confirm_attachment_upload",
     summary="Confirm an upload once the file is in S3; the attachment becomes visible",
     response_model=AttachmentOut,
-    responses=error_responses(*_SCOPED, Conflict),
+    responses=error_responses(*PROJECT_ERRORS, Conflict),
 )
 async def confirm_attachment_upload(
     task_id: uuid.UUID, attachment_id: uuid.UUID, access: ProjectWriter, service: Service
@@ -75,7 +70,7 @@ async def confirm_attachment_upload(
     operation_id="list_attachments",
     summary="The task's confirmed attachments",
     response_model=AttachmentList,
-    responses=error_responses(*_SCOPED),
+    responses=error_responses(*PROJECT_ERRORS),
 )
 async def list_attachments(
     task_id: uuid.UUID, access: ProjectViewer, service: Service
@@ -89,7 +84,7 @@ async def list_attachments(
     operation_id="get_attachment_download",
     summary="A short-lived download link for the file",
     response_model=DownloadLink,
-    responses=error_responses(*_SCOPED, Conflict),
+    responses=error_responses(*PROJECT_ERRORS, Conflict),
 )
 async def get_attachment_download(
     task_id: uuid.UUID, attachment_id: uuid.UUID, access: ProjectViewer, service: Service
@@ -102,7 +97,7 @@ async def get_attachment_download(
     operation_id="delete_attachment",
     summary="Delete an attachment and its file (members, owners)",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(*_SCOPED),
+    responses=error_responses(*PROJECT_ERRORS),
 )
 async def delete_attachment(
     task_id: uuid.UUID, attachment_id: uuid.UUID, access: ProjectWriter, service: Service

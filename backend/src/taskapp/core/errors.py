@@ -119,6 +119,11 @@ class ServiceUnavailable(AppError):
         super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
+# What any authenticated route can answer, and what a route under a project can add.
+AUTHENTICATED_ERRORS: tuple[type[AppError], ...] = (Unauthorized, RateLimited, ServiceUnavailable)
+PROJECT_ERRORS: tuple[type[AppError], ...] = (*AUTHENTICATED_ERRORS, NotFound, Forbidden)
+
+
 def error_responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries for the errors a route can raise."""
     result: dict[int | str, dict[str, Any]] = {}

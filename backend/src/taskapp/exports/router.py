@@ -9,11 +9,7 @@ from taskapp.auth.dependencies import SettingsDep
 from taskapp.core.aws import AwsDep
 from taskapp.core.db import DbSession
 from taskapp.core.errors import (
-    Forbidden,
-    NotFound,
-    RateLimited,
-    ServiceUnavailable,
-    Unauthorized,
+    PROJECT_ERRORS,
     error_responses,
 )
 from taskapp.exports.schemas import ExportOut
@@ -21,7 +17,6 @@ from taskapp.exports.service import ExportService
 from taskapp.projects.dependencies import ProjectViewer
 
 router = APIRouter(prefix="/api/projects/{project_id}/exports", tags=["exports"])
-_SCOPED = (Unauthorized, NotFound, Forbidden, RateLimited, ServiceUnavailable)
 
 
 def get_export_service(session: DbSession, aws: AwsDep, settings: SettingsDep) -> ExportService:
@@ -37,7 +32,7 @@ Service = Annotated[ExportService, Depends(get_export_service)]
     summary="Queue a CSV export of the project's tasks",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ExportOut,
-    responses=error_responses(*_SCOPED),
+    responses=error_responses(*PROJECT_ERRORS),
 )
 async def start_export(access: ProjectViewer, service: Service) -> ExportOut:
     return await service.request(access)
@@ -48,7 +43,7 @@ async def start_export(access: ProjectViewer, service: Service) -> ExportOut:
     operation_id="get_export",
     summary="An export's status, with a download link once done",
     response_model=ExportOut,
-    responses=error_responses(*_SCOPED),
+    responses=error_responses(*PROJECT_ERRORS),
 )
 async def get_export(export_id: uuid.UUID, access: ProjectViewer, service: Service) -> ExportOut:
     return await service.get(access, export_id)

@@ -10,12 +10,9 @@ from taskapp.core.aws import AwsDep
 from taskapp.core.cache import CacheDep
 from taskapp.core.db import DbSession
 from taskapp.core.errors import (
+    AUTHENTICATED_ERRORS,
+    PROJECT_ERRORS,
     Conflict,
-    Forbidden,
-    NotFound,
-    RateLimited,
-    ServiceUnavailable,
-    Unauthorized,
     error_responses,
 )
 from taskapp.core.responses import JsonResponse
@@ -33,8 +30,6 @@ from taskapp.projects.schemas import (
 from taskapp.projects.service import ProjectService
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
-_COMMON = (Unauthorized, RateLimited, ServiceUnavailable)
-_SCOPED = (*_COMMON, NotFound, Forbidden)
 
 
 def get_project_service(session: DbSession, cache: CacheDep) -> ProjectService:
@@ -50,7 +45,7 @@ Service = Annotated[ProjectService, Depends(get_project_service)]
     summary="Create a project (you become its owner)",
     status_code=status.HTTP_201_CREATED,
     response_model=ProjectOut,
-    responses=error_responses(*_COMMON),
+    responses=error_responses(*AUTHENTICATED_ERRORS),
 )
 async def create_project(
     body: ProjectCreate, user_id: CurrentUserId, service: Service
@@ -63,7 +58,7 @@ async def create_project(
     operation_id="list_projects",
     summary="The projects you belong to, with your role in each",
     response_model=ProjectList,
-    responses=error_responses(*_COMMON),
+    responses=error_responses(*AUTHENTICATED_ERRORS),
 )
 async def list_projects(user_id: CurrentUserId, service: Service) -> JsonResponse:
     return JsonResponse(await service.list_json(user_id))
@@ -74,7 +69,7 @@ async def list_projects(user_id: CurrentUserId, service: Service) -> JsonRespons
     operation_id="get_project",
     summary="One project",
     response_model=ProjectOut,
-    responses=error_responses(*_SCOPED),
+    responses=error_responses(*PROJECT_ERRORS),
 )
 async def get_project(access: ProjectViewer, service: Service) -> ProjectOut:
     return await service.get(access)
@@ -85,7 +80,7 @@ async def get_project(access: ProjectViewer, service: Service) -> ProjectOut:
     operation_id="update_project",
     summary="Rename or describe a project (owners)",
     response_model=ProjectOut,
-    responses=error_responses(*_SCOPED),
+    responses=error_responses(*PROJECT_ERRORS),
 )
 async def update_project(body: ProjectUpdate, access: ProjectOwner, service: Service) -> ProjectOut:
     return await service.update(access, body)
@@ -96,7 +91,7 @@ async def update_project(body: ProjectUpdate, access: ProjectOwner, service: Ser
     operation_id="delete_project",
     summary="Delete a project with its tasks and files (owners)",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(*_SCOPED),
+    responses=error_responses(*PROJECT_ERRORS),
 )
 async def delete_project(access: ProjectOwner, service: Service, aws: AwsDep) -> None:
     await service.delete(access, aws)
@@ -107,7 +102,7 @@ async def delete_project(access: ProjectOwner, service: Service, aws: AwsDep) ->
     operation_id="list_members",
     summary="The project's members and their roles",
     response_model=MemberList,
-    responses=error_responses(*_SCOPED),
+    responses=error_responses(*PROJECT_ERRORS),
 )
 async def list_members(access: ProjectViewer, service: Service) -> MemberList:
     return await service.list_members(access)
@@ -119,7 +114,7 @@ async def list_members(access: ProjectViewer, service: Service) -> MemberList:
     summary="Add someone to the project by email (owners)",
     status_code=status.HTTP_201_CREATED,
     response_model=MemberOut,
-    responses=error_responses(*_SCOPED, Conflict),
+    responses=error_responses(*PROJECT_ERRORS, Conflict),
 )
 async def add_member(body: MemberAdd, access: ProjectOwner, service: Service) -> MemberOut:
     return await service.add_member(access, body.email, body.role)
@@ -130,7 +125,7 @@ async def add_member(body: MemberAdd, access: ProjectOwner, service: Service) ->
     operation_id="change_member_role",
     summary="Change a member's role (owners)",
     response_model=MemberOut,
-    responses=error_responses(*_SCOPED, Conflict),
+    responses=error_responses(*PROJECT_ERRORS, Conflict),
 )
 async def change_member_role(
     user_id: uuid.UUID, body: MemberUpdate, access: ProjectOwner, service: Service
@@ -143,7 +138,7 @@ async def change_member_role(
     operation_id="remove_member",
     summary="Remove a member (owners)",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(*_SCOPED, Conflict),
+    responses=error_responses(*PROJECT_ERRORS, Conflict),
 )
 async def remove_member(user_id: uuid.UUID, access: ProjectOwner, service: Service) -> None:
     await service.remove_member(access, user_id)

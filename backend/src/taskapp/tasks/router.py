@@ -12,14 +12,11 @@ from taskapp.core.aws import AwsDep
 from taskapp.core.cache import CacheDep, project_tasks_key
 from taskapp.core.db import DatabaseDep, DbSession, after_commit
 from taskapp.core.errors import (
+    PROJECT_ERRORS,
     BadRequest,
-    Forbidden,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
-    RateLimited,
-    ServiceUnavailable,
-    Unauthorized,
     error_responses,
 )
 from taskapp.core.responses import JsonResponse
@@ -29,7 +26,6 @@ from taskapp.tasks.schemas import TaskCounts, TaskCreate, TaskOut, TaskPage, Tas
 from taskapp.tasks.service import TaskService, counts_cache_field, list_cache_field, task_out
 
 router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"])
-_SCOPED = (Unauthorized, NotFound, Forbidden, RateLimited, ServiceUnavailable)
 
 
 def get_task_service(session: DbSession, cache: CacheDep) -> TaskService:
@@ -87,7 +83,7 @@ async def _cached_for_member(
     operation_id="list_tasks",
     summary="List tasks: filter, search, sort, paginate with a cursor",
     response_model=TaskPage,
-    responses=error_responses(*_SCOPED, BadRequest),
+    responses=error_responses(*PROJECT_ERRORS, BadRequest),
 )
 async def list_tasks(
     project_id: uuid.UUID,
@@ -111,7 +107,7 @@ async def list_tasks(
     operation_id="count_tasks",
     summary="Task counts by status",
     response_model=TaskCounts,
-    responses=error_responses(*_SCOPED),
+    responses=error_responses(*PROJECT_ERRORS),
 )
 async def count_tasks(
     project_id: uuid.UUID, user_id: CurrentUserId, database: DatabaseDep, cache: CacheDep
@@ -132,7 +128,7 @@ async def count_tasks(
     summary="Create a task (members and owners)",
     status_code=status.HTTP_201_CREATED,
     response_model=TaskOut,
-    responses=error_responses(*_SCOPED),
+    responses=error_responses(*PROJECT_ERRORS),
 )
 async def create_task(
     body: TaskCreate, access: ProjectWriter, service: Service, response: Response
@@ -147,7 +143,7 @@ async def create_task(
     operation_id="get_task",
     summary="One task, with its ETag",
     response_model=TaskOut,
-    responses=error_responses(*_SCOPED),
+    responses=error_responses(*PROJECT_ERRORS),
 )
 async def get_task(
     task_id: uuid.UUID, access: ProjectViewer, service: Service, response: Response
@@ -162,7 +158,9 @@ async def get_task(
     operation_id="update_task",
     summary="Change a task; If-Match with its ETag is required (412 if it changed meanwhile)",
     response_model=TaskOut,
-    responses=error_responses(*_SCOPED, BadRequest, PreconditionFailed, PreconditionRequired),
+    responses=error_responses(
+        *PROJECT_ERRORS, BadRequest, PreconditionFailed, PreconditionRequired
+    ),
 )
 async def update_task(
     task_id: uuid.UUID,
@@ -184,7 +182,7 @@ async def update_task(
     operation_id="delete_task",
     summary="Delete a task and its attachments (If-Match optional)",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(*_SCOPED, BadRequest, PreconditionFailed),
+    responses=error_responses(*PROJECT_ERRORS, BadRequest, PreconditionFailed),
 )
 async def delete_task(
     task_id: uuid.UUID,
