@@ -4,10 +4,13 @@ SHELL := /bin/bash
 UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+# checkov pins dozens of libraries of its own: it lives in a separate, hash-locked venv.
+CHECKOV := $(TOOLS)/checkov/bin/checkov
+CHECKOV_LOCK := ops/tools/checkov-requirements.txt
 export UV_PYTHON_DOWNLOADS ?= automatic
 export UV_LINK_MODE ?= copy
 
-.PHONY: help install dev test test-backend test-ops test-infra lint fmt typecheck migrate bench clean
+.PHONY: help install dev test lint fmt typecheck migrate clean lock-tools
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -19,11 +22,20 @@ $(TOOLS)/bin/uv:
 install: $(if $(shell command -v uv 2>/dev/null),,$(TOOLS)/bin/uv) ## Install the locked Python environment (.venv)
 	$(UV) sync --frozen --all-packages
 
+$(CHECKOV): $(CHECKOV_LOCK) | install
+	$(UV) venv --quiet --allow-existing --python 3.11 $(TOOLS)/checkov
+	VIRTUAL_ENV=$(TOOLS)/checkov $(UV) pip sync --quiet --require-hashes $(CHECKOV_LOCK)
+	touch $@
+
+lock-tools: install ## Re-resolve the checkov tool lock
+	echo "checkov==3.3.30" | $(UV) pip compile - --quiet --python-version 3.11 --generate-hashes \
+		-o $(CHECKOV_LOCK) --custom-compile-command "make lock-tools"
+
 dev: install ## Start the whole app locally and print its address
 	$(UV) run --frozen taskapp-dev
 
-test: install lint typecheck ## Run every test (lint, types, backend, ops, infra)
-	$(UV) run --frozen pytest backend/tests ops/tests
+test: install lint typecheck $(CHECKOV) ## Run every test (lint, types, backend, ops, infra)
+	CHECKOV=$(abspath $(CHECKOV)) $(UV) run --frozen pytest backend/tests ops/tests infra/tests
 
 lint: install ## ruff lint + format check, hadolint on the Dockerfile
 	$(UV) run --frozen ruff check .

@@ -1,0 +1,1 @@
+key = "envs/dev/terraform.tfstate"

@@ -1,0 +1,1 @@
+key = "envs/prod/terraform.tfstate"

@@ -1,0 +1,1 @@
+key = "envs/stage/terraform.tfstate"

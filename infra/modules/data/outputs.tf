@@ -1,0 +1,69 @@
+output "db_instance_identifier" {
+  description = "Identifier of the DB instance (CloudWatch dimension `DBInstanceIdentifier`)."
+  value       = aws_db_instance.this.identifier
+}
+
+output "db_instance_arn" {
+  description = "ARN of the DB instance (AWS Backup selects it by tag or ARN)."
+  value       = aws_db_instance.this.arn
+}
+
+output "db_instance_address" {
+  description = "Host name of the DB instance itself (for administration; the app uses the proxy)."
+  value       = aws_db_instance.this.address
+}
+
+output "port" {
+  description = "PostgreSQL port."
+  value       = local.port
+}
+
+output "database_name" {
+  description = "Name of the application database (`APP_DATABASE_NAME`)."
+  value       = aws_db_instance.this.db_name
+}
+
+output "master_username" {
+  description = "Master user name."
+  value       = aws_db_instance.this.username
+}
+
+output "master_user_secret_arn" {
+  description = "ARN of the RDS-managed Secrets Manager secret (JSON keys `username`, `password`)."
+  value       = aws_db_instance.this.master_user_secret[0].secret_arn
+}
+
+output "master_user_secret_kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the master user secret (readers need `kms:Decrypt` on it)."
+  value       = var.kms_key_arn
+}
+
+output "proxy_endpoint" {
+  description = "Endpoint of RDS Proxy (`APP_DATABASE_HOST`); TLS is required."
+  value       = aws_db_proxy.this.endpoint
+}
+
+output "proxy_name" {
+  description = "Name of RDS Proxy (CloudWatch dimension `ProxyName`)."
+  value       = aws_db_proxy.this.name
+}
+
+output "proxy_arn" {
+  description = "ARN of RDS Proxy."
+  value       = aws_db_proxy.this.arn
+}
+
+output "db_security_group_id" {
+  description = "Security group of the DB instance."
+  value       = aws_security_group.db.id
+}
+
+output "proxy_security_group_id" {
+  description = "Security group of RDS Proxy."
+  value       = aws_security_group.proxy.id
+}
+
+output "multi_az" {
+  description = "Whether the instance is Multi-AZ."
+  value       = aws_db_instance.this.multi_az
+}

@@ -1,0 +1,799 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+# AWS managed CloudFront policies.
+data "aws_cloudfront_cache_policy" "caching_optimized" {
+  name = "Managed-CachingOptimized"
+}
+
+data "aws_cloudfront_cache_policy" "caching_disabled" {
+  name = "Managed-CachingDisabled"
+}
+
+# Every viewer header, cookie and query string, except Host (the ALB certificate is for
+# the origin name, not the site name).
+data "aws_cloudfront_origin_request_policy" "all_viewer_except_host" {
+  name = "Managed-AllViewerExceptHostHeader"
+}
+
+locals {
+  # The security headers are shared with the local edge (ops/): one JSON file, two servers.
+  # `{s3_origin}` in the CSP stands for the uploads bucket the browser POSTs to.
+  security_headers = jsondecode(file("${path.module}/security_headers.json"))
+  content_security_policy = coalesce(
+    var.content_security_policy,
+    replace(local.security_headers["Content-Security-Policy"], "{s3_origin}", join(" ", var.upload_origins)),
+  )
+  # Headers without a dedicated field in the policy's security_headers_config.
+  custom_security_headers = {
+    for k, v in local.security_headers : k => v
+    if !contains(["Strict-Transport-Security", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"], k)
+  }
+
+  account_id       = data.aws_caller_identity.current.account_id
+  partition        = data.aws_partition.current.partition
+  site_bucket_name = coalesce(var.site_bucket_name, "${var.name}-site-${local.account_id}")
+  site_origin_id   = "site"
+  api_origin_id    = "api"
+  internal_alb     = var.alb.mode == "internal"
+}
+
+################################################################################
+# Static site bucket (private, read by CloudFront through Origin Access Control)
+################################################################################
+
+resource "aws_s3_bucket" "site" {
+  #checkov:skip=CKV_AWS_144:The site is rebuilt from source by the deploy tool; no replication needed.
+  #checkov:skip=CKV2_AWS_62:No event notifications are needed on the site bucket.
+  bucket        = local.site_bucket_name
+  force_destroy = var.force_destroy
+
+  tags = {
+    Name = local.site_bucket_name
+  }
+}
+
+resource "aws_s3_bucket_ownership_controls" "site" {
+  bucket = aws_s3_bucket.site.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "site" {
+  bucket = aws_s3_bucket.site.id
+
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_versioning" "site" {
+  bucket = aws_s3_bucket.site.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+# SSE-KMS with a key of its own: CloudFront reads through OAC, so the key policy lets
+# cloudfront.amazonaws.com decrypt for this distribution only (AWS's OAC + SSE-KMS pattern).
+# No dependency cycle: the key (and its policy) depends on the distribution, the
+# distribution only on the bucket. Bucket keys keep the KMS calls per cache miss low.
+resource "aws_s3_bucket_server_side_encryption_configuration" "site" {
+  bucket = aws_s3_bucket.site.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.site.arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+data "aws_iam_policy_document" "site_kms" {
+  #checkov:skip=CKV_AWS_109:Key policy: Resource "*" means this key only; the root statement delegates to IAM, which is AWS's required default.
+  #checkov:skip=CKV_AWS_111:Key policy: Resource "*" means this key only.
+  #checkov:skip=CKV_AWS_356:Key policy: Resource "*" means this key only.
+
+  # Delegate to IAM: the deploy role's IAM policy (infra/bootstrap) grants it encryption
+  # through S3 for this bucket.
+  statement {
+    sid       = "EnableIamPolicies"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "CloudFrontDecryptThisDistribution"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceArn"
+      values   = [aws_cloudfront_distribution.this.arn]
+    }
+  }
+}
+
+resource "aws_kms_key" "site" {
+  description             = "${var.name} static site bucket (SSE-KMS; CloudFront decrypts through OAC)"
+  enable_key_rotation     = true
+  rotation_period_in_days = 365
+  deletion_window_in_days = var.site_kms_deletion_window_in_days
+  policy                  = data.aws_iam_policy_document.site_kms.json
+
+  tags = {
+    Name = "${var.name}-site"
+  }
+}
+
+resource "aws_kms_alias" "site" {
+  name          = "alias/${var.name}-site"
+  target_key_id = aws_kms_key.site.key_id
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "site" {
+  bucket = aws_s3_bucket.site.id
+
+  rule {
+    id     = "old-builds"
+    status = "Enabled"
+
+    filter {}
+
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.site]
+}
+
+resource "aws_s3_bucket_logging" "site" {
+  bucket        = aws_s3_bucket.site.id
+  target_bucket = var.log_bucket_name
+  target_prefix = "s3/${local.site_bucket_name}/"
+}
+
+data "aws_iam_policy_document" "site" {
+  statement {
+    sid       = "CloudFrontReadObjects"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.site.arn}/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceArn"
+      values   = [aws_cloudfront_distribution.this.arn]
+    }
+  }
+
+  # Lets S3 answer 404 (not 403) for a missing asset.
+  statement {
+    sid       = "CloudFrontList"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.site.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceArn"
+      values   = [aws_cloudfront_distribution.this.arn]
+    }
+  }
+
+  statement {
+    sid     = "DenyInsecureTransport"
+    effect  = "Deny"
+    actions = ["s3:*"]
+    resources = [
+      aws_s3_bucket.site.arn,
+      "${aws_s3_bucket.site.arn}/*",
+    ]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "site" {
+  bucket = aws_s3_bucket.site.id
+  policy = data.aws_iam_policy_document.site.json
+
+  depends_on = [aws_s3_bucket_public_access_block.site]
+}
+
+resource "aws_cloudfront_origin_access_control" "site" {
+  name                              = local.site_bucket_name
+  description                       = "${var.name} static site"
+  origin_access_control_origin_type = "s3"
+  signing_behavior                  = "always"
+  signing_protocol                  = "sigv4"
+}
+
+################################################################################
+# Certificate in us-east-1 (provider v6 per-resource region), DNS-validated
+################################################################################
+
+resource "aws_acm_certificate" "this" {
+  region            = "us-east-1"
+  domain_name       = var.domain_name
+  validation_method = "DNS"
+
+  tags = {
+    Name = var.domain_name
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_route53_record" "validation" {
+  for_each = {
+    for dvo in aws_acm_certificate.this.domain_validation_options : dvo.domain_name => {
+      name   = dvo.resource_record_name
+      type   = dvo.resource_record_type
+      record = dvo.resource_record_value
+    }
+  }
+
+  zone_id         = var.route53_zone_id
+  name            = each.value.name
+  type            = each.value.type
+  records         = [each.value.record]
+  ttl             = 60
+  allow_overwrite = true
+}
+
+resource "aws_acm_certificate_validation" "this" {
+  region                  = "us-east-1"
+  certificate_arn         = aws_acm_certificate.this.arn
+  validation_record_fqdns = [for r in aws_route53_record.validation : r.fqdn]
+}
+
+################################################################################
+# Edge logic and headers
+################################################################################
+
+# SPA routing: a path without a file extension is an app route; serve the shell.
+resource "aws_cloudfront_function" "spa_routing" {
+  name    = "${var.name}-spa-routing"
+  runtime = "cloudfront-js-2.0"
+  comment = "Rewrite extension-less paths to /index.html"
+  publish = true
+  code    = <<-JS
+    function handler(event) {
+      var request = event.request;
+      var uri = request.uri;
+      if (uri.indexOf('/api/') === 0) {
+        return request;
+      }
+      if (uri.lastIndexOf('.') <= uri.lastIndexOf('/')) {
+        request.uri = '/index.html';
+      }
+      return request;
+    }
+  JS
+}
+
+resource "aws_cloudfront_response_headers_policy" "security" {
+  #checkov:skip=CKV_AWS_259:HSTS is one year, includeSubDomains, override; `preload` is the variable hsts_preload (off by default) because preloading is decided for the whole registrable domain by its owner and is slow to undo.
+  name    = "${var.name}-security-headers"
+  comment = "Security headers of security_headers.json (shared with the local edge)"
+
+  security_headers_config {
+    strict_transport_security {
+      access_control_max_age_sec = var.hsts_max_age_seconds
+      include_subdomains         = true
+      preload                    = var.hsts_preload
+      override                   = true
+    }
+
+    content_security_policy {
+      content_security_policy = local.content_security_policy
+      override                = true
+    }
+
+    content_type_options {
+      override = true
+    }
+
+    referrer_policy {
+      referrer_policy = local.security_headers["Referrer-Policy"]
+      override        = true
+    }
+
+    frame_options {
+      frame_option = local.security_headers["X-Frame-Options"]
+      override     = true
+    }
+  }
+
+  dynamic "custom_headers_config" {
+    for_each = length(local.custom_security_headers) > 0 ? [1] : []
+
+    content {
+      dynamic "items" {
+        for_each = local.custom_security_headers
+
+        content {
+          header   = items.key
+          value    = items.value
+          override = true
+        }
+      }
+    }
+  }
+}
+
+################################################################################
+# WAF (CLOUDFRONT scope lives in us-east-1; attached via web_acl_id)
+################################################################################
+
+resource "aws_wafv2_web_acl" "this" {
+  region      = "us-east-1"
+  name        = "${var.name}-edge"
+  description = "${var.name} CloudFront protection"
+  scope       = "CLOUDFRONT"
+
+  default_action {
+    allow {}
+  }
+
+  # Inspect up to 64 KB of request bodies (the default for CloudFront is 16 KB).
+  association_config {
+    request_body {
+      cloudfront {
+        default_size_inspection_limit = "KB_64"
+      }
+    }
+  }
+
+  rule {
+    name     = "rate-limit-per-ip"
+    priority = 0
+
+    action {
+      block {}
+    }
+
+    statement {
+      rate_based_statement {
+        limit                 = var.waf_rate_limit_per_5_minutes
+        aggregate_key_type    = "IP"
+        evaluation_window_sec = 300
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-rate-limit"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "aws-ip-reputation"
+    priority = 10
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesAmazonIpReputationList"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-ip-reputation"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  # The Common rule set blocks bodies over 8 KB (SizeRestrictions_BODY); API bodies can be
+  # larger and uploads go straight to S3, so that rule only counts here and the scoped
+  # body-size rule below takes its place.
+  rule {
+    name     = "aws-common"
+    priority = 20
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesCommonRuleSet"
+
+        rule_action_override {
+          name = "SizeRestrictions_BODY"
+
+          action_to_use {
+            count {}
+          }
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-common"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "aws-known-bad-inputs"
+    priority = 30
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesKnownBadInputsRuleSet"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-known-bad-inputs"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "aws-sqli"
+    priority = 40
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesSQLiRuleSet"
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-sqli"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  # API bodies above the limit are blocked; bodies beyond the inspection limit count as
+  # over the limit. Only /api/ paths are in scope (the site takes no request bodies).
+  rule {
+    name     = "api-body-size"
+    priority = 50
+
+    action {
+      block {}
+    }
+
+    statement {
+      and_statement {
+        statement {
+          byte_match_statement {
+            search_string         = "/api/"
+            positional_constraint = "STARTS_WITH"
+
+            field_to_match {
+              uri_path {}
+            }
+
+            text_transformation {
+              priority = 0
+              type     = "NONE"
+            }
+          }
+        }
+
+        statement {
+          size_constraint_statement {
+            comparison_operator = "GT"
+            size                = var.api_max_body_bytes
+
+            field_to_match {
+              body {
+                oversize_handling = "MATCH"
+              }
+            }
+
+            text_transformation {
+              priority = 0
+              type     = "NONE"
+            }
+          }
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-api-body-size"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "${var.name}-edge"
+    sampled_requests_enabled   = true
+  }
+
+  tags = {
+    Name = "${var.name}-edge"
+  }
+}
+
+# WAF log group names must start with `aws-waf-logs-`; CLOUDFRONT-scope logs live in us-east-1.
+resource "aws_cloudwatch_log_group" "waf" {
+  region            = "us-east-1"
+  name              = "aws-waf-logs-${var.name}"
+  retention_in_days = var.waf_log_retention_days
+  kms_key_id        = var.waf_log_kms_key_arn
+
+  tags = {
+    Name = "aws-waf-logs-${var.name}"
+  }
+}
+
+resource "aws_wafv2_web_acl_logging_configuration" "this" {
+  region                  = "us-east-1"
+  resource_arn            = aws_wafv2_web_acl.this.arn
+  log_destination_configs = [aws_cloudwatch_log_group.waf.arn]
+
+  redacted_fields {
+    single_header {
+      name = "authorization"
+    }
+  }
+
+  redacted_fields {
+    single_header {
+      name = "cookie"
+    }
+  }
+
+  redacted_fields {
+    single_header {
+      name = lower(var.origin_verify_header.name)
+    }
+  }
+}
+
+################################################################################
+# CloudFront VPC origin (only with an internal ALB)
+################################################################################
+
+resource "aws_cloudfront_vpc_origin" "alb" {
+  count = local.internal_alb ? 1 : 0
+
+  vpc_origin_endpoint_config {
+    name                   = "${var.name}-alb"
+    arn                    = var.alb.arn
+    http_port              = 80
+    https_port             = 443
+    origin_protocol_policy = "https-only"
+
+    origin_ssl_protocols {
+      items    = ["TLSv1.2"]
+      quantity = 1
+    }
+  }
+
+  tags = {
+    Name = "${var.name}-alb"
+  }
+}
+
+################################################################################
+# Distribution
+################################################################################
+
+resource "aws_cloudfront_distribution" "this" {
+  #checkov:skip=CKV_AWS_86:Access logs use CloudFront standard logging v2 (aws_cloudwatch_log_delivery below).
+  #checkov:skip=CKV_AWS_310:No origin failover: one S3 origin and one API origin.
+  #checkov:skip=CKV_AWS_374:No geo restriction is required by the spec.
+  #checkov:skip=CKV2_AWS_47:Log4j (Log4JRCE_* rules) is blocked by AWSManagedRulesKnownBadInputsRuleSet in the attached web ACL; the check also demands AWSManagedRulesAnonymousIpList, which would block VPN and hosting-provider users and is not in the spec.
+  enabled             = true
+  comment             = "${var.name} site and API"
+  aliases             = [var.domain_name]
+  default_root_object = "index.html"
+  http_version        = "http2and3"
+  is_ipv6_enabled     = true
+  price_class         = var.price_class
+  web_acl_id          = aws_wafv2_web_acl.this.arn
+  wait_for_deployment = false
+
+  origin {
+    origin_id                = local.site_origin_id
+    domain_name              = aws_s3_bucket.site.bucket_regional_domain_name
+    origin_access_control_id = aws_cloudfront_origin_access_control.site.id
+  }
+
+  origin {
+    origin_id   = local.api_origin_id
+    domain_name = var.alb.origin_domain_name
+
+    custom_header {
+      name  = var.origin_verify_header.name
+      value = var.origin_verify_header.value
+    }
+
+    dynamic "custom_origin_config" {
+      for_each = local.internal_alb ? [] : [1]
+
+      content {
+        http_port                = 80
+        https_port               = 443
+        origin_protocol_policy   = "https-only"
+        origin_ssl_protocols     = ["TLSv1.2"]
+        origin_read_timeout      = var.api_origin_read_timeout
+        origin_keepalive_timeout = 5
+      }
+    }
+
+    dynamic "vpc_origin_config" {
+      for_each = local.internal_alb ? [1] : []
+
+      content {
+        vpc_origin_id            = aws_cloudfront_vpc_origin.alb[0].id
+        origin_read_timeout      = var.api_origin_read_timeout
+        origin_keepalive_timeout = 5
+      }
+    }
+  }
+
+  default_cache_behavior {
+    target_origin_id           = local.site_origin_id
+    viewer_protocol_policy     = "redirect-to-https"
+    allowed_methods            = ["GET", "HEAD", "OPTIONS"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.caching_optimized.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+
+    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.spa_routing.arn
+    }
+  }
+
+  ordered_cache_behavior {
+    path_pattern               = var.api_path_pattern
+    target_origin_id           = local.api_origin_id
+    viewer_protocol_policy     = "https-only"
+    allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.caching_disabled.id
+    origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_viewer_except_host.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    acm_certificate_arn      = aws_acm_certificate_validation.this.certificate_arn
+    ssl_support_method       = "sni-only"
+    minimum_protocol_version = var.minimum_protocol_version
+  }
+
+  tags = {
+    Name = var.name
+  }
+}
+
+################################################################################
+# Access logs: CloudFront standard logging v2 to the log bucket
+################################################################################
+
+resource "aws_cloudwatch_log_delivery_source" "cloudfront" {
+  region       = "us-east-1"
+  name         = "${var.name}-cloudfront"
+  log_type     = "ACCESS_LOGS"
+  resource_arn = aws_cloudfront_distribution.this.arn
+
+  tags = {
+    Name = "${var.name}-cloudfront"
+  }
+}
+
+resource "aws_cloudwatch_log_delivery_destination" "cloudfront" {
+  region        = "us-east-1"
+  name          = "${var.name}-cloudfront-s3"
+  output_format = "parquet"
+
+  delivery_destination_configuration {
+    destination_resource_arn = var.log_bucket_arn
+  }
+
+  tags = {
+    Name = "${var.name}-cloudfront-s3"
+  }
+}
+
+resource "aws_cloudwatch_log_delivery" "cloudfront" {
+  region                   = "us-east-1"
+  delivery_source_name     = aws_cloudwatch_log_delivery_source.cloudfront.name
+  delivery_destination_arn = aws_cloudwatch_log_delivery_destination.cloudfront.arn
+
+  s3_delivery_configuration {
+    suffix_path = "cloudfront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}"
+  }
+
+  tags = {
+    Name = "${var.name}-cloudfront"
+  }
+}
+
+################################################################################
+# DNS
+################################################################################
+
+resource "aws_route53_record" "site" {
+  for_each = toset(["A", "AAAA"])
+
+  zone_id = var.route53_zone_id
+  name    = var.domain_name
+  type    = each.key
+
+  alias {
+    name                   = aws_cloudfront_distribution.this.domain_name
+    zone_id                = aws_cloudfront_distribution.this.hosted_zone_id
+    evaluate_target_health = false
+  }
+}

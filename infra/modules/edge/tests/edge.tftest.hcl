@@ -1,0 +1,118 @@
+mock_provider "aws" {
+  # Computed values are mocked at plan time too (Terraform >= 1.11), so for_each over the
+  # certificate's validation options has known keys, as with the real provider.
+  override_during = plan
+
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      arn = "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000"
+      domain_validation_options = [{
+        domain_name           = "app.example.com"
+        resource_record_name  = "_0123456789abcdef.app.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_fedcba9876543210.acm-validations.aws."
+      }]
+    }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111122223333"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_data "aws_cloudfront_cache_policy" {
+    defaults = {
+      id = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+    }
+  }
+
+  mock_data "aws_cloudfront_origin_request_policy" {
+    defaults = {
+      id = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+    }
+  }
+
+  mock_resource "aws_wafv2_web_acl" {
+    defaults = {
+      arn = "arn:aws:wafv2:us-east-1:111122223333:global/webacl/taskapp-test-edge/00000000-0000-0000-0000-000000000000"
+    }
+  }
+}
+
+variables {
+  name            = "taskapp-test"
+  domain_name     = "app.example.com"
+  route53_zone_id = "Z0000000000000000000"
+  log_bucket_name = "taskapp-test-logs"
+  log_bucket_arn  = "arn:aws:s3:::taskapp-test-logs"
+  upload_origins  = ["https://taskapp-test-uploads.s3.xx-test-1.amazonaws.com"]
+
+  alb = {
+    mode               = "public"
+    arn                = "arn:aws:elasticloadbalancing:xx-test-1:111122223333:loadbalancer/app/taskapp-test/0123456789abcdef"
+    origin_domain_name = "origin.app.example.com"
+  }
+
+  origin_verify_header = {
+    name  = "X-Origin-Verify"
+    value = "not-a-real-secret"
+  }
+}
+
+run "public_alb_origin" {
+  command = plan
+
+  assert {
+    condition     = one(aws_cloudfront_distribution.this.viewer_certificate).minimum_protocol_version == "TLSv1.2_2021"
+    error_message = "Viewers need TLS 1.2 (2021 policy) or newer."
+  }
+
+  assert {
+    condition     = aws_acm_certificate.this.region == "us-east-1" && aws_wafv2_web_acl.this.region == "us-east-1" && aws_wafv2_web_acl.this.scope == "CLOUDFRONT"
+    error_message = "The CloudFront certificate and WAF live in us-east-1."
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.this.web_acl_id == aws_wafv2_web_acl.this.arn
+    error_message = "The WAF is attached through web_acl_id."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.site.rule).apply_server_side_encryption_by_default).sse_algorithm == "aws:kms"
+    error_message = "The site bucket uses SSE-KMS with the module's key."
+  }
+
+  assert {
+    condition     = length(aws_cloudfront_vpc_origin.alb) == 0
+    error_message = "A public ALB needs no VPC origin."
+  }
+
+  assert {
+    condition     = strcontains(one(one(aws_cloudfront_response_headers_policy.security.security_headers_config).content_security_policy).content_security_policy, "https://taskapp-test-uploads.s3.xx-test-1.amazonaws.com") && !strcontains(one(one(aws_cloudfront_response_headers_policy.security.security_headers_config).content_security_policy).content_security_policy, "{s3_origin}")
+    error_message = "The CSP must name the uploads origin in place of the {s3_origin} placeholder."
+  }
+}
+
+run "internal_alb_vpc_origin" {
+  command = plan
+
+  variables {
+    alb = {
+      mode               = "internal"
+      arn                = "arn:aws:elasticloadbalancing:xx-test-1:111122223333:loadbalancer/app/taskapp-test/0123456789abcdef"
+      origin_domain_name = "origin.app.example.com"
+    }
+  }
+
+  assert {
+    condition     = length(aws_cloudfront_vpc_origin.alb) == 1
+    error_message = "An internal ALB is reached through a CloudFront VPC origin."
+  }
+}
