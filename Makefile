@@ -1,4 +1,5 @@
-# The only entry points. Needs: Python 3.11 (3.12 works), make. Everything else installs here.
+# The only entry points. Needs: Python 3.11 (3.12 works), Node 20, make; the browser tests use
+# Chromium (/usr/bin/chromium, or CHROMIUM_PATH). Everything else installs here.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV_VERSION := 0.13.9
@@ -10,7 +11,9 @@ CHECKOV_LOCK := ops/tools/checkov-requirements.txt
 export UV_PYTHON_DOWNLOADS ?= automatic
 export UV_LINK_MODE ?= copy
 
-.PHONY: help install dev test lint fmt typecheck migrate clean lock-tools
+FRONTEND_DEPS := frontend/node_modules/.package-lock.json
+
+.PHONY: help install dev test lint fmt typecheck migrate clean lock-tools frontend
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,11 +34,20 @@ lock-tools: install ## Re-resolve the checkov tool lock
 	echo "checkov==3.3.30" | $(UV) pip compile - --quiet --python-version 3.11 --generate-hashes \
 		-o $(CHECKOV_LOCK) --custom-compile-command "make lock-tools"
 
-dev: install ## Start the whole app locally and print its address
+$(FRONTEND_DEPS): frontend/package-lock.json
+	npm --prefix frontend ci --no-audit --no-fund
+	touch $@
+
+frontend: $(FRONTEND_DEPS) ## Build the single-page app into frontend/dist
+	npm --prefix frontend run build
+
+dev: install frontend ## Start the whole app locally and print its address
 	$(UV) run --frozen taskapp-dev
 
-test: install lint typecheck $(CHECKOV) ## Run every test (lint, types, backend, ops, infra)
+test: install lint typecheck $(CHECKOV) $(FRONTEND_DEPS) ## Run every test (Python, infra, frontend, browser)
+	npm --prefix frontend run build
 	CHECKOV=$(abspath $(CHECKOV)) $(UV) run --frozen pytest backend/tests ops/tests infra/tests
+	npm --prefix frontend run test:all
 
 lint: install ## ruff lint + format check, hadolint on the Dockerfile
 	$(UV) run --frozen ruff check .
@@ -52,5 +64,5 @@ typecheck: install ## mypy --strict on our code
 migrate: install ## Apply migrations to APP_DATABASE_URL
 	cd backend && $(UV) run --frozen alembic upgrade head
 
-clean: ## Remove the environment and caches
-	rm -rf .venv $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
+clean: ## Remove the environment, caches and builds
+	rm -rf .venv $(TOOLS) .mypy_cache .ruff_cache .pytest_cache frontend/node_modules frontend/dist

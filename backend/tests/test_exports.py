@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 
+import boto3
 import httpx
 import orjson
 
@@ -100,3 +102,48 @@ class TestExports:
             headers=second.owner.headers,
         )
         assert_error(response, 404)
+
+
+class TestWorkerLoop:
+    async def test_an_idle_long_poll_outlasting_the_call_timeout_is_not_an_error(
+        self, settings: Settings
+    ) -> None:
+        """Long polls wait longer than the AWS call timeout (5 s): an idle queue must answer
+        "no messages", not a timeout, or a message caught by a timed-out poll would stay
+        invisible for the visibility timeout."""
+        assert settings.aws_timeout_seconds < 7
+        sqs = boto3.client("sqs", endpoint_url=settings.aws_endpoint_url, region_name="us-east-1")
+        empty_queue = sqs.create_queue(QueueName=f"idle-{uuid.uuid4().hex}")["QueueUrl"]
+        worker = ExportWorker(settings.model_copy(update={"sqs_export_queue_url": empty_queue}))
+        try:
+            assert await worker.poll_once(wait_seconds=7) == 0
+            assert worker.aws.breaker.state == "closed"
+        finally:
+            await worker.close()
+
+    async def test_the_running_worker_picks_up_a_job_promptly(
+        self, client: httpx.AsyncClient, settings: Settings
+    ) -> None:
+        import asyncio
+        import time
+
+        team = await make_team(client)
+        await create_task(client, team.project_id, team.owner)
+        worker = ExportWorker(settings)
+        running = asyncio.create_task(worker.run(wait_seconds=5))
+        try:
+            await asyncio.sleep(1)  # the worker is now waiting on the empty queue
+            started = (
+                await client.post(
+                    f"/api/projects/{team.project_id}/exports", headers=team.owner.headers
+                )
+            ).json()
+            queued_at = time.monotonic()
+            url = f"/api/projects/{team.project_id}/exports/{started['id']}"
+            while (await client.get(url, headers=team.owner.headers)).json()["status"] != "done":
+                assert time.monotonic() - queued_at < 8, "the export was not picked up"
+                await asyncio.sleep(0.2)
+        finally:
+            worker.stopping.set()
+            await asyncio.wait_for(running, timeout=30)
+            await worker.close()

@@ -1,6 +1,8 @@
 """`make dev`: the whole app on this machine. PostgreSQL, Redis and the AWS emulator (unless
 DATABASE_URL / REDIS_URL / AWS_ENDPOINT_URL point at your own), migrations, the bucket and
-queue, then the API and the export worker. Ctrl-C stops everything; nothing is left running."""
+queue, then the API, the export worker and the local edge (taskapp_ops.edge: the built
+frontend plus `/api` forwarded, as CloudFront does; build the frontend first, `make dev` does).
+Ctrl-C stops everything; nothing is left running."""
 
 from __future__ import annotations
 
@@ -43,6 +45,8 @@ def app_environment(
             "APP_S3_BUCKET": BUCKET,
             "APP_SQS_EXPORT_QUEUE_URL": queue_url,
             "APP_HOST": "127.0.0.1",
+            # The local edge appends the client to X-Forwarded-For, as CloudFront does.
+            "APP_FORWARDED_HOPS": "1",
             "APP_PORT": str(port),
         }
     )
@@ -75,8 +79,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="start everything, check it answers, then stop (used by the tests)",
     )
+    parser.add_argument(
+        "--edge-port",
+        type=int,
+        default=int(os.environ.get("APP_EDGE_PORT", "8080")),
+        help="port of the local edge, the app's address (0: a free port)",
+    )
     args = parser.parse_args(argv)
     port = args.port if args.port and not port_open(args.port) else free_port()
+    edge_port = args.edge_port if args.edge_port and not port_open(args.edge_port) else free_port()
 
     with local_stack() as (stack, endpoints):
         aws_url = endpoints.aws_endpoint_url
@@ -92,13 +103,32 @@ def main(argv: list[str] | None = None) -> int:
         worker = ManagedProcess(
             "worker", [sys.executable, "-m", "taskapp", "worker"], 0, logs / "worker.log", env=env
         )
+        edge = ManagedProcess(
+            "edge",
+            [
+                sys.executable,
+                "-m",
+                "taskapp_ops.edge",
+                "--port",
+                str(edge_port),
+                "--api-url",
+                f"http://127.0.0.1:{port}",
+                "--s3-origin",
+                aws_url,
+            ],
+            edge_port,
+            logs / "edge.log",
+        )
         try:
             api.start()
             worker.start()
             wait_for_http(f"http://127.0.0.1:{port}/readyz", 30, api)
+            edge.start()
+            wait_for_http(f"http://127.0.0.1:{edge_port}/", 30, edge)
             print(
                 "\nTask tracker is running.\n"
-                f"  API docs (landing page): http://127.0.0.1:{port}/api/docs\n"
+                f"  App (open this):         http://127.0.0.1:{edge_port}/\n"
+                f"  API docs:                http://127.0.0.1:{port}/api/docs\n"
                 f"  API:                     http://127.0.0.1:{port}/api\n"
                 f"  PostgreSQL:              {_redact(endpoints.database_url)}\n"
                 f"  Redis:                   {endpoints.redis_url}\n"
@@ -109,8 +139,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             if args.check:
                 return 0
-            _wait_for_interrupt(api, worker)
+            _wait_for_interrupt(api, worker, edge)
         finally:
+            edge.stop()
             worker.stop()
             api.stop()
     return 0

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 T = TypeVar("T")
+SQS_MAX_WAIT_SECONDS = 20  # the SQS maximum for WaitTimeSeconds
 
 
 class Aws:
@@ -39,8 +40,13 @@ class Aws:
         self.s3: S3Client = session.client(
             "s3", endpoint_url=settings.aws_endpoint_url, config=config
         )
+        # Long polls wait up to SQS_MAX_WAIT_SECONDS for a message: the read timeout must
+        # outlast them, or a message received by a timed-out poll stays invisible.
+        sqs_config = config.merge(
+            Config(read_timeout=settings.aws_timeout_seconds + SQS_MAX_WAIT_SECONDS)
+        )
         self.sqs: SQSClient = session.client(
-            "sqs", endpoint_url=settings.aws_endpoint_url, config=config
+            "sqs", endpoint_url=settings.aws_endpoint_url, config=sqs_config
         )
         self.bucket = settings.s3_bucket
         self.export_queue_url = settings.sqs_export_queue_url

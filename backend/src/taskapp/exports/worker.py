@@ -15,7 +15,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskapp.core.aws import Aws
+from taskapp.core.aws import SQS_MAX_WAIT_SECONDS, Aws
 from taskapp.core.db import Database
 from taskapp.core.settings import Settings
 from taskapp.exports.csv_writer import TaskCsvWriter
@@ -38,7 +38,7 @@ class ExportWorker:
         self.aws = Aws(settings)
         self.stopping = asyncio.Event()
 
-    async def run(self, wait_seconds: int = 10) -> None:
+    async def run(self, wait_seconds: int = SQS_MAX_WAIT_SECONDS) -> None:
         logger.info("export worker started")
         while not self.stopping.is_set():
             try:
@@ -48,7 +48,7 @@ class ExportWorker:
                 await asyncio.sleep(2)
         logger.info("export worker stopped")
 
-    async def poll_once(self, wait_seconds: int = 10) -> int:
+    async def poll_once(self, wait_seconds: int = SQS_MAX_WAIT_SECONDS) -> int:
         response = await self.aws.call(
             self.aws.sqs.receive_message,
             QueueUrl=self.queue_url,

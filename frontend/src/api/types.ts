@@ -1,0 +1,49 @@
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+export type User = Schemas['UserOut'];
+export type Project = Schemas['ProjectOut'];
+export type Member = Schemas['MemberOut'];
+export type Role = Schemas['Role'];
+export type Task = Schemas['TaskOut'];
+export type TaskStatus = Schemas['TaskStatus'];
+export type TaskPriority = Task['priority'];
+export type TaskPage = Schemas['TaskPage'];
+export type Attachment = Schemas['AttachmentOut'];
+export type PresignedPost = Schemas['PresignedPost'];
+export type ExportJob = Schemas['ExportOut'];
+
+export const TASK_STATUSES: readonly TaskStatus[] = ['todo', 'in_progress', 'done'];
+export const TASK_PRIORITIES: readonly TaskPriority[] = ['low', 'medium', 'high', 'urgent'];
+export const ROLES: readonly Role[] = ['owner', 'member', 'viewer'];
+export const TASK_SORTS = [
+  '-created_at',
+  'created_at',
+  '-updated_at',
+  'due_date',
+  '-priority',
+] as const;
+export type TaskSort = (typeof TASK_SORTS)[number];
+
+export const STATUS_LABELS: Record<TaskStatus, string> = {
+  todo: 'To do',
+  in_progress: 'In progress',
+  done: 'Done',
+};
+
+export const SORT_LABELS: Record<TaskSort, string> = {
+  '-created_at': 'Newest first',
+  created_at: 'Oldest first',
+  '-updated_at': 'Recently updated',
+  due_date: 'Due date',
+  '-priority': 'Priority (highest first)',
+};
+
+/** What a role may do, mirroring the backend's ProjectOwner / ProjectWriter / ProjectViewer. */
+export function permissions(role: Role) {
+  return {
+    manageProject: role === 'owner',
+    manageMembers: role === 'owner',
+    editTasks: role === 'owner' || role === 'member',
+  };
+}

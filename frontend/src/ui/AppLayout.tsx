@@ -1,0 +1,58 @@
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { useAuth } from '../auth/AuthContext';
+import { PageHeading } from './components';
+
+/** Signed-in pages: header, navigation, and a redirect to /login without a session. */
+export function AppLayout() {
+  const { signedIn, user, signOut } = useAuth();
+  const location = useLocation();
+  const navigate = useNavigate();
+  if (!signedIn) {
+    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  }
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <Link to="/" className="brand">
+          Task tracker
+        </Link>
+        <nav aria-label="Main">
+          <NavLink to="/" end>
+            Projects
+          </NavLink>
+          <NavLink to="/account">Account</NavLink>
+        </nav>
+        <div className="user">
+          {user && <span className="muted">{user.display_name}</span>}
+          <button
+            type="button"
+            className="button-secondary"
+            onClick={async () => {
+              await signOut();
+              navigate('/login', { replace: true, state: { notice: 'You have logged out.' } });
+            }}
+          >
+            Log out
+          </button>
+        </div>
+      </header>
+      <main id="main">
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
+export function NotFoundPage() {
+  return (
+    <main id="main">
+      <PageHeading>Page not found</PageHeading>
+      <p>
+        There is nothing at this address. <Link to="/">Go to your projects</Link>.
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,252 @@
+"""The local edge: what CloudFront does in AWS, for `make dev` and the browser tests.
+
+- `/api/*` is forwarded to the API unchanged (method, path, query, body, headers less the
+  hop-by-hop ones), with X-Forwarded-For/-Proto/-Host added as CloudFront adds them.
+- Everything else is the built SPA from `frontend/dist`: a file if it exists; an
+  extension-less path gets `index.html` (the same rule as the `spa_routing` CloudFront
+  Function in infra/modules/edge); a missing file with an extension is a 404.
+- Every response carries the security headers of `infra/modules/edge/security_headers.json`,
+  the one source of truth shared with the CloudFront response headers policy. Its values may
+  contain `{s3_origin}`, replaced by the origin the browser uploads to (locally the emulator).
+- Cache headers as the deploy tool sets them on S3 objects: content-hashed files under
+  `/assets/` are immutable for a year, everything else (`index.html` first) is `no-cache`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_DIST = REPO_ROOT / "frontend" / "dist"
+DEFAULT_HEADERS_FILE = REPO_ROOT / "infra" / "modules" / "edge" / "security_headers.json"
+S3_ORIGIN_PLACEHOLDER = "{s3_origin}"
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+NO_CACHE = "no-cache"
+HASHED_ASSETS_PREFIX = "/assets/"
+
+# RFC 9110 section 7.6.1 plus the ones proxies must not forward.
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+    }
+)
+# Set again by this server for its own response.
+NOT_FORWARDED_BACK = HOP_BY_HOP | {"content-length", "date", "server"}
+
+
+def load_security_headers(path: Path, s3_origin: str) -> dict[str, str]:
+    """The header name -> value map, with `{s3_origin}` filled in (dropped when empty)."""
+    raw = json.loads(path.read_text())
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        raise ValueError(f"{path}: expected a flat JSON object of header name -> value")
+    origin = s3_origin.rstrip("/")
+    headers = {}
+    for name, value in raw.items():
+        filled = value.replace(S3_ORIGIN_PLACEHOLDER, origin)
+        # An empty origin leaves no stray space.
+        headers[name] = " ".join(filled.split()).replace(" ;", ";")
+    return headers
+
+
+def cache_control_for(path: str) -> str:
+    return IMMUTABLE if path.startswith(HASHED_ASSETS_PREFIX) else NO_CACHE
+
+
+class SecurityHeadersMiddleware:
+    """Adds (and overrides, as the CloudFront policy does) the security headers."""
+
+    def __init__(self, app: ASGIApp, headers: Mapping[str, str]) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        self.names = {name for name, _ in self.headers}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                original = message.get("headers", [])
+                kept = [(k, v) for k, v in original if k.lower() not in self.names]
+                message["headers"] = kept + self.headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _resolve_static(dist: Path, url_path: str) -> Path | None:
+    """The file under dist for a URL path, or None; never a path outside dist."""
+    relative = url_path.lstrip("/")
+    if not relative:
+        return None
+    candidate = (dist / relative).resolve()
+    if not candidate.is_relative_to(dist) or not candidate.is_file():
+        return None
+    return candidate
+
+
+def create_app(
+    dist: Path,
+    api_url: str,
+    security_headers: Mapping[str, str],
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Starlette:
+    dist = dist.resolve()
+    api_url = api_url.rstrip("/")
+    client = httpx.AsyncClient(
+        base_url=api_url,
+        transport=transport,
+        timeout=httpx.Timeout(30.0, connect=5.0),
+        follow_redirects=False,
+    )
+
+    async def proxy(request: Request) -> Response:
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP]
+        client_ip = request.client.host if request.client else ""
+        forwarded = request.headers.get("x-forwarded-for")
+        headers = [(k, v) for k, v in headers if not k.lower().startswith("x-forwarded-")]
+        headers += [
+            ("x-forwarded-for", f"{forwarded}, {client_ip}" if forwarded else client_ip),
+            ("x-forwarded-proto", request.url.scheme),
+            ("x-forwarded-host", request.headers.get("host", "")),
+        ]
+        body = request.stream() if request.method not in {"GET", "HEAD"} else None
+        target = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
+        if request.url.query:
+            target += "?" + request.url.query
+        upstream = client.build_request(
+            request.method,
+            target,
+            headers=headers,
+            content=body,
+        )
+        try:
+            response = await client.send(upstream, stream=True)
+        except httpx.HTTPError:
+            return JSONResponse(
+                {
+                    "error": {
+                        "code": "bad_gateway",
+                        "message": "The API is not reachable; try again shortly.",
+                        "details": None,
+                    }
+                },
+                status_code=502,
+                headers={"cache-control": "no-store"},
+            )
+        response_headers = [
+            (k, v) for k, v in response.headers.multi_items() if k.lower() not in NOT_FORWARDED_BACK
+        ]
+
+        async def body_iter() -> AsyncIterator[bytes]:
+            async for chunk in response.aiter_raw():
+                yield chunk
+
+        streamed = StreamingResponse(
+            body_iter(),
+            status_code=response.status_code,
+            background=BackgroundTask(response.aclose),
+        )
+        streamed.raw_headers = [
+            (k.encode("latin-1"), v.encode("latin-1")) for k, v in response_headers
+        ]
+        return streamed
+
+    async def static(request: Request) -> Response:
+        if request.method not in {"GET", "HEAD"}:
+            return PlainTextResponse("Method Not Allowed", status_code=405)
+        path = request.url.path
+        file = _resolve_static(dist, path)
+        if file is None:
+            last = path.rsplit("/", 1)[-1]
+            if "." in last:
+                return PlainTextResponse("Not Found", status_code=404, headers=_no_cache())
+            file = dist / "index.html"
+            path = "/index.html"
+            if not file.is_file():
+                return PlainTextResponse(
+                    "The frontend is not built: run `npm --prefix frontend ci` and "
+                    "`npm --prefix frontend run build`.",
+                    status_code=404,
+                    headers=_no_cache(),
+                )
+        return FileResponse(file, headers={"cache-control": cache_control_for(path)})
+
+    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    routes = [
+        Route("/api", proxy, methods=methods),
+        Route("/api/{rest:path}", proxy, methods=methods),
+        Route("/{rest:path}", static, methods=methods),
+    ]
+    middleware = [
+        Middleware(SecurityHeadersMiddleware, headers=security_headers),
+        Middleware(GZipMiddleware, minimum_size=1024),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await client.aclose()
+
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def _no_cache() -> dict[str, str]:
+    return {"cache-control": NO_CACHE}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--api-url", required=True, help="e.g. http://127.0.0.1:8000")
+    parser.add_argument("--dist", type=Path, default=DEFAULT_DIST)
+    parser.add_argument("--headers-file", type=Path, default=DEFAULT_HEADERS_FILE)
+    parser.add_argument(
+        "--s3-origin", default="", help="origin the browser uploads to (CSP connect-src)"
+    )
+    args = parser.parse_args(argv)
+    headers = load_security_headers(args.headers_file, args.s3_origin)
+    app = create_app(args.dist, args.api_url, headers)
+    config: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "warning"}
+    uvicorn.run(app, proxy_headers=False, server_header=False, **config)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

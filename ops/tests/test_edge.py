@@ -1,0 +1,172 @@
+"""The local edge: static SPA with fallback and cache headers, `/api` forwarded unchanged,
+and the security headers from the one JSON file shared with Terraform."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from taskapp_ops.edge import (
+    DEFAULT_HEADERS_FILE,
+    IMMUTABLE,
+    NO_CACHE,
+    create_app,
+    load_security_headers,
+)
+
+S3 = "http://127.0.0.1:4566"
+
+
+@pytest.fixture
+def dist(tmp_path: Path) -> Path:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>")
+    (tmp_path / "assets" / "index-AbC123xy.js").write_text("console.log(1)")
+    (tmp_path / "favicon.svg").write_text("<svg/>")
+    (tmp_path.parent / "secret.txt").write_text("outside dist")
+    return tmp_path
+
+
+async def _upstream(request: httpx.Request) -> httpx.Response:
+    """A stand-in API that echoes what reached it."""
+    await request.aread()
+    if request.url.path == "/api/down":
+        raise httpx.ConnectError("refused", request=request)
+    body = {
+        "method": request.method,
+        "path": request.url.raw_path.decode(),
+        "body": request.content.decode(),
+        "authorization": request.headers.get("authorization"),
+        "host": request.headers.get("host"),
+        "forwarded_for": request.headers.get("x-forwarded-for"),
+        "connection": request.headers.get("connection"),
+    }
+    headers = {"x-frame-options": "SAMEORIGIN", "etag": '"3"', "cache-control": "no-store"}
+    # A streamed body, as a real transport gives (the edge relays it chunk by chunk).
+    content = json.dumps(body).encode()
+    headers["content-type"] = "application/json"
+    return httpx.Response(201, headers=headers, stream=httpx.ByteStream(content))
+
+
+def _client(app: object) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))  # type: ignore[arg-type]
+    return httpx.AsyncClient(transport=transport, base_url="http://edge.test")
+
+
+@pytest.fixture
+async def client(dist: Path) -> AsyncIterator[httpx.AsyncClient]:
+    headers = load_security_headers(DEFAULT_HEADERS_FILE, S3)
+    app = create_app(dist, "http://api.internal:8000", headers, httpx.MockTransport(_upstream))
+    async with _client(app) as http:
+        yield http
+
+
+def test_the_shared_header_file_is_flat_and_complete() -> None:
+    raw = json.loads(DEFAULT_HEADERS_FILE.read_text())
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items())
+    names = {k.lower() for k in raw}
+    assert {
+        "strict-transport-security",
+        "content-security-policy",
+        "x-content-type-options",
+        "referrer-policy",
+        "x-frame-options",
+        "permissions-policy",
+    } <= names
+    assert "{s3_origin}" in raw["Content-Security-Policy"]
+
+
+def test_s3_origin_fills_connect_src_and_an_empty_one_leaves_no_gap(tmp_path: Path) -> None:
+    csp = load_security_headers(DEFAULT_HEADERS_FILE, S3 + "/")["Content-Security-Policy"]
+    assert f"connect-src 'self' {S3};" in csp
+    assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp
+    empty = load_security_headers(DEFAULT_HEADERS_FILE, "")["Content-Security-Policy"]
+    assert "connect-src 'self';" in empty
+
+
+def test_a_header_file_that_is_not_flat_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "headers.json"
+    bad.write_text(json.dumps({"X-Frame-Options": {"value": "DENY"}}))
+    with pytest.raises(ValueError, match="flat JSON object"):
+        load_security_headers(bad, S3)
+
+
+async def test_index_and_spa_routes_are_never_cached(client: httpx.AsyncClient) -> None:
+    for path in ("/", "/index.html", "/projects/123/tasks/456", "/login"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert "id=root" in response.text
+        assert response.headers["cache-control"] == NO_CACHE
+
+
+async def test_hashed_assets_are_immutable_and_other_files_revalidate(
+    client: httpx.AsyncClient,
+) -> None:
+    asset = await client.get("/assets/index-AbC123xy.js")
+    assert asset.status_code == 200
+    assert asset.headers["cache-control"] == IMMUTABLE
+    assert "javascript" in asset.headers["content-type"]
+    assert (await client.get("/favicon.svg")).headers["cache-control"] == NO_CACHE
+    assert (await client.head("/")).status_code == 200
+
+
+async def test_missing_files_with_an_extension_are_404_not_the_app(
+    client: httpx.AsyncClient,
+) -> None:
+    assert (await client.get("/assets/index-gone.js")).status_code == 404
+    assert (await client.get("/robots.txt")).status_code == 404
+    assert (await client.post("/")).status_code == 405
+
+
+async def test_no_path_escapes_dist(client: httpx.AsyncClient) -> None:
+    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt"):
+        response = await client.get(path)
+        assert "outside dist" not in response.text, path
+
+
+@pytest.mark.parametrize("path", ["/", "/assets/index-AbC123xy.js", "/nope.js", "/api/x"])
+async def test_every_response_has_the_security_headers(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    expected = load_security_headers(DEFAULT_HEADERS_FILE, S3)
+    response = await client.get(path)
+    for name, value in expected.items():
+        assert response.headers.get_list(name) == [value], (path, name)
+
+
+async def test_api_requests_are_forwarded_unchanged(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/projects/1/tasks?sort=-created_at&q=a%20b",
+        content=b'{"title":"x"}',
+        headers={"authorization": "Bearer t", "content-type": "application/json"},
+    )
+    assert response.status_code == 201
+    seen = response.json()
+    assert seen["method"] == "POST"
+    assert seen["path"] == "/api/projects/1/tasks?sort=-created_at&q=a%20b"
+    assert seen["body"] == '{"title":"x"}'
+    assert seen["authorization"] == "Bearer t"
+    assert seen["host"] == "api.internal:8000"
+    assert seen["forwarded_for"] == "203.0.113.7"
+    # The API's own headers pass, except where the edge policy overrides (as CloudFront does).
+    assert response.headers["etag"] == '"3"'
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+async def test_an_unreachable_api_is_a_502_in_the_error_shape(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/down")
+    assert response.status_code == 502
+    assert response.json()["error"]["code"] == "bad_gateway"
+
+
+async def test_without_a_build_the_app_explains_what_to_run(tmp_path: Path) -> None:
+    app = create_app(tmp_path / "missing", "http://api", {}, httpx.MockTransport(_upstream))
+    async with _client(app) as http:
+        response = await http.get("/")
+    assert response.status_code == 404
+    assert "npm --prefix frontend" in response.text
