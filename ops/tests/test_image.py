@@ -106,11 +106,18 @@ def test_worker_command_runs_and_stops_on_sigterm(
     services: tuple[ServiceEndpoints, dict[str, str]],
 ) -> None:
     _, env = services
-    worker = subprocess.Popen(terraform_default_command("worker"), env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    time.sleep(3)
-    assert worker.poll() is None, worker.stdout.read() if worker.stdout else ""
+    worker = subprocess.Popen(
+        terraform_default_command("worker"), env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert worker.stdout is not None
+    started = ""
+    for line in worker.stdout:  # the pytest timeout bounds this loop
+        started += line
+        if "export worker started" in line:
+            break
+    assert worker.poll() is None, started
     worker.send_signal(signal.SIGTERM)
     output, _ = worker.communicate(timeout=30)
-    assert worker.returncode == 0, output
+    assert worker.returncode == 0, started + output
     assert "export worker stopped" in output

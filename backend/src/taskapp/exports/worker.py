@@ -15,7 +15,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskapp.core.aws import SQS_MAX_WAIT_SECONDS, Aws
+from taskapp.core.aws import Aws
 from taskapp.core.db import Database
 from taskapp.core.settings import Settings
 from taskapp.exports.csv_writer import TaskCsvWriter
@@ -25,6 +25,9 @@ from taskapp.tasks.models import Task
 
 logger = logging.getLogger("taskapp.worker")
 MAX_ATTEMPTS = 5
+# Long-poll length: short enough that SIGTERM (ECS gives 30 s) ends the worker promptly, long
+# enough that an idle worker makes few empty receives. At most 20 (SQS's maximum).
+POLL_WAIT_SECONDS = 10
 _STREAM_BATCH = 1000
 
 
@@ -38,7 +41,7 @@ class ExportWorker:
         self.aws = Aws(settings)
         self.stopping = asyncio.Event()
 
-    async def run(self, wait_seconds: int = SQS_MAX_WAIT_SECONDS) -> None:
+    async def run(self, wait_seconds: int = POLL_WAIT_SECONDS) -> None:
         logger.info("export worker started")
         while not self.stopping.is_set():
             try:
@@ -48,7 +51,7 @@ class ExportWorker:
                 await asyncio.sleep(2)
         logger.info("export worker stopped")
 
-    async def poll_once(self, wait_seconds: int = SQS_MAX_WAIT_SECONDS) -> int:
+    async def poll_once(self, wait_seconds: int = POLL_WAIT_SECONDS) -> int:
         response = await self.aws.call(
             self.aws.sqs.receive_message,
             QueueUrl=self.queue_url,
