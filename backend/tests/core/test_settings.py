@@ -52,3 +52,19 @@ def test_comma_separated_lists_from_the_environment(monkeypatch: pytest.MonkeyPa
 def test_secrets_do_not_leak_through_repr() -> None:
     settings = Settings(jwt_signing_key=STRONG, database_password="hunter2")  # type: ignore[arg-type]
     assert STRONG not in repr(settings) and "hunter2" not in repr(settings)
+
+
+def test_verified_token_cache_still_expires_tokens() -> None:
+    import time
+
+    from taskapp.core.errors import Unauthorized
+    from taskapp.core.security import TokenService
+
+    tokens = TokenService(Settings(jwt_signing_key=STRONG, access_token_ttl_seconds=1))  # type: ignore[arg-type]
+    user_id = __import__("uuid").uuid4()
+    token = tokens.issue_access_token(user_id)
+    assert tokens.verify_access_token(token).user_id == user_id
+    assert tokens.verify_access_token(token).user_id == user_id  # served from the cache
+    time.sleep(1.1)
+    with pytest.raises(Unauthorized, match="expired"):
+        tokens.verify_access_token(token)

@@ -29,7 +29,7 @@ router = APIRouter(
 )
 
 
-def get_attachment_service(
+async def get_attachment_service(
     session: DbSession, aws: AwsDep, settings: SettingsDep
 ) -> AttachmentService:
     return AttachmentService(session, aws, settings)

@@ -16,12 +16,12 @@ from taskapp.core.settings import Settings
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/login.")
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_token_service(request: Request) -> TokenService:
+async def get_token_service(request: Request) -> TokenService:
     tokens: TokenService = request.app.state.tokens
     return tokens
 
@@ -47,7 +47,7 @@ async def get_current_user_id(
 CurrentUserId = Annotated[uuid.UUID, Depends(get_current_user_id)]
 
 
-def get_auth_service(session: DbSession, tokens: TokensDep) -> AuthService:
+async def get_auth_service(session: DbSession, tokens: TokensDep) -> AuthService:
     return AuthService(session, tokens)
 
 

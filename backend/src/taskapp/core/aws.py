@@ -80,7 +80,7 @@ def client_error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def get_aws(request: Request) -> Aws:
+async def get_aws(request: Request) -> Aws:
     aws: Aws = request.app.state.aws
     return aws
 

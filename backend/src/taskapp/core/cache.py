@@ -106,7 +106,7 @@ class Cache:
         await self.redis.run(invalidate)
 
 
-def get_cache(request: Request) -> Cache:
+async def get_cache(request: Request) -> Cache:
     cache: Cache = request.app.state.cache
     return cache
 

@@ -146,13 +146,15 @@ def after_commit(session: AsyncSession, callback: Callable[[], Awaitable[None]])
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
-def get_database(request: Request) -> Database:
+# Dependency providers are `async def`: FastAPI runs plain `def` ones in a worker thread.
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
 async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with get_database(request).transaction() as session:
+    database: Database = request.app.state.database
+    async with database.transaction() as session:
         yield session
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -56,7 +57,12 @@ class AccessClaims:
 
 
 class TokenService:
+    # Verified tokens are remembered (until they expire) so a client's repeated requests skip
+    # the signature check and JSON parsing; bounded, least recently used out first.
+    _VERIFIED_CACHE_SIZE = 4096
+
     def __init__(self, settings: Settings) -> None:
+        self._verified: OrderedDict[str, AccessClaims] = OrderedDict()
         self._key = settings.jwt_signing_key.get_secret_value()
         self._issuer = settings.jwt_issuer
         self.access_ttl = timedelta(seconds=settings.access_token_ttl_seconds)
@@ -74,6 +80,19 @@ class TokenService:
         return jwt.encode(claims, self._key, algorithm=_ALGORITHM)
 
     def verify_access_token(self, token: str) -> AccessClaims:
+        cached = self._verified.get(token)
+        if cached is not None:
+            if cached.expires_at > datetime.now(UTC):
+                self._verified.move_to_end(token)
+                return cached
+            del self._verified[token]
+        claims = self._verify(token)
+        self._verified[token] = claims
+        if len(self._verified) > self._VERIFIED_CACHE_SIZE:
+            self._verified.popitem(last=False)
+        return claims
+
+    def _verify(self, token: str) -> AccessClaims:
         try:
             claims = jwt.decode(
                 token,

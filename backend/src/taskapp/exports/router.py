@@ -19,7 +19,9 @@ from taskapp.projects.dependencies import ProjectViewer
 router = APIRouter(prefix="/api/projects/{project_id}/exports", tags=["exports"])
 
 
-def get_export_service(session: DbSession, aws: AwsDep, settings: SettingsDep) -> ExportService:
+async def get_export_service(
+    session: DbSession, aws: AwsDep, settings: SettingsDep
+) -> ExportService:
     return ExportService(session, aws, settings.presign_ttl_seconds)
 
 

@@ -32,7 +32,7 @@ from taskapp.projects.service import ProjectService
 router = APIRouter(prefix="/api/projects", tags=["projects"])
 
 
-def get_project_service(session: DbSession, cache: CacheDep) -> ProjectService:
+async def get_project_service(session: DbSession, cache: CacheDep) -> ProjectService:
     return ProjectService(session, cache)
 
 

@@ -28,7 +28,7 @@ from taskapp.tasks.service import TaskService, counts_cache_field, list_cache_fi
 router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"])
 
 
-def get_task_service(session: DbSession, cache: CacheDep) -> TaskService:
+async def get_task_service(session: DbSession, cache: CacheDep) -> TaskService:
     return TaskService(session, cache)
 
 
