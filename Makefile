@@ -13,7 +13,7 @@ export UV_LINK_MODE ?= copy
 
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 
-.PHONY: help install dev test lint fmt typecheck migrate clean lock-tools frontend
+.PHONY: help install dev test lint fmt typecheck migrate bench clean lock-tools frontend
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ fmt: install ## Format the Python code
 
 typecheck: install ## mypy --strict on our code
 	$(UV) run --frozen mypy backend/src backend/migrations ops/src
+
+bench: install ## API throughput and latency against bare Starlette (needs wrk)
+	$(UV) run --frozen python bench/api_throughput.py
 
 migrate: install ## Apply migrations to APP_DATABASE_URL
 	cd backend && $(UV) run --frozen alembic upgrade head

@@ -58,3 +58,38 @@ async def test_get_or_load_loads_once(cache: Cache) -> None:
     assert await cache.get_or_load("cache:g", "f", load) == b"loaded"
     assert await cache.get_or_load("cache:g", "f", load) == b"loaded"
     assert calls == 1
+
+
+class TestRateLimiterLeases:
+    async def test_batched_allowance_still_enforces_the_limit(self, stack: Stack) -> None:
+        from taskapp.core.errors import RateLimited
+        from taskapp.core.ratelimit import RateLimiter
+
+        redis = RedisStore(stack.settings)
+        processes = [RateLimiter(redis), RateLimiter(redis)]  # two API processes
+        allowed = 0
+        try:
+            for attempt in range(40):
+                try:
+                    await processes[attempt % 2].hit("api", "user-1", limit=20, batch=5)
+                    allowed += 1
+                except RateLimited:
+                    pass
+        finally:
+            await redis.close()
+        # Exact here: each process's last grant is cut to what remains of the window.
+        assert allowed == 20
+
+    async def test_one_redis_round_trip_per_batch(self, stack: Stack) -> None:
+        from taskapp.core.ratelimit import RateLimiter
+
+        redis = RedisStore(stack.settings)
+        limiter = RateLimiter(redis)
+        try:
+            for _ in range(10):
+                await limiter.hit("api", "user-2", limit=1000, batch=5)
+            counted = await redis.client.keys("rl:api:user-2:*")
+            assert len(counted) == 1
+            assert int(await redis.client.get(counted[0])) == 10  # two INCRBY 5, not ten INCR
+        finally:
+            await redis.close()

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from taskapp.auth.service import AuthService
 from taskapp.core.db import DbSession
 from taskapp.core.errors import Unauthorized
-from taskapp.core.ratelimit import RateLimiterDep
+from taskapp.core.ratelimit import RateLimiter
 from taskapp.core.security import TokenService
 from taskapp.core.settings import Settings
 
@@ -31,16 +31,21 @@ TokensDep = Annotated[TokenService, Depends(get_token_service)]
 
 
 async def get_current_user_id(
-    tokens: TokensDep,
-    settings: SettingsDep,
-    limiter: RateLimiterDep,
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> uuid.UUID:
-    """The caller's user id from a valid access token; counts against the per-user limit."""
+    """The caller's user id from a valid access token; counts against the per-user limit.
+    (Reads app.state directly: this runs on every request, and each sub-dependency costs.)"""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Send an access token as 'Authorization: Bearer <token>'.")
+    state = request.app.state
+    tokens: TokenService = state.tokens
+    settings: Settings = state.settings
+    limiter: RateLimiter = state.rate_limiter
     user_id = tokens.verify_access_token(credentials.credentials).user_id
-    await limiter.hit("api", str(user_id), settings.rate_limit_api_per_user)
+    await limiter.hit(
+        "api", str(user_id), settings.rate_limit_api_per_user, batch=settings.rate_limit_api_batch
+    )
     return user_id
 
 

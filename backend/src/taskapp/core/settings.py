@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     rate_limit_login_per_ip: int = Field(default=30, ge=1)
     rate_limit_login_per_account: int = Field(default=10, ge=1)
     rate_limit_api_per_user: int = Field(default=1200, ge=1)
+    # Allowance taken from Redis per round trip for the API limit (see core/ratelimit.py).
+    rate_limit_api_batch: int = Field(default=10, ge=1, le=1000)
 
     # Tracing: OTLP over HTTP, e.g. the ADOT collector sidecar at http://localhost:4318.
     otlp_endpoint: str | None = None
