@@ -4,7 +4,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV_VERSION := 0.13.9
 TOOLS := .tools
-UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/$(TOOLS)/bin/uv)
+export UV  # the frontend's scripts run uv too (API client generation, the e2e stack)
 # checkov pins dozens of libraries of its own: it lives in a separate, hash-locked venv.
 CHECKOV := $(TOOLS)/checkov/bin/checkov
 CHECKOV_LOCK := ops/tools/checkov-requirements.txt
@@ -18,11 +19,11 @@ FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(TOOLS)/bin/uv:
+$(CURDIR)/$(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-install: $(if $(shell command -v uv 2>/dev/null),,$(TOOLS)/bin/uv) ## Install the locked Python environment (.venv)
+install: $(if $(shell command -v uv 2>/dev/null),,$(CURDIR)/$(TOOLS)/bin/uv) ## Install the locked Python environment (.venv)
 	$(UV) sync --frozen --all-packages
 
 $(CHECKOV): $(CHECKOV_LOCK) | install

@@ -8,11 +8,16 @@ import { fileURLToPath } from 'node:url';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export async function startStack({ env = {}, timeoutMs = 150_000 } = {}) {
-  const child = spawn('uv', ['run', '--frozen', 'taskapp-dev', '--port', '0', '--edge-port', '0'], {
-    cwd: repo,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // `make` exports UV (uv may live in .tools/ rather than on PATH).
+  const child = spawn(
+    process.env.UV ?? 'uv',
+    ['run', '--frozen', 'taskapp-dev', '--port', '0', '--edge-port', '0'],
+    {
+      cwd: repo,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

@@ -27,7 +27,8 @@ function loadDocument() {
   }
   const code =
     'import json; from taskapp.main import create_app; print(json.dumps(create_app().openapi()))';
-  const out = execFileSync('uv', ['run', '--frozen', 'python', '-c', code], {
+  // `make` exports UV (uv may live in .tools/ rather than on PATH).
+  const out = execFileSync(process.env.UV ?? 'uv', ['run', '--frozen', 'python', '-c', code], {
     cwd: repo,
     // A throwaway signing key: building the app's routes needs settings, not secrets.
     env: { ...process.env, APP_JWT_SIGNING_KEY: 'openapi-generation-only' },

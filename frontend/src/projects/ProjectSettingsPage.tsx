@@ -28,14 +28,24 @@ export function ProjectSettingsPage() {
       ),
     onSuccess: (updated) => {
       queryClient.setQueryData(projectKeys.one(project.id), updated);
-      return queryClient.invalidateQueries({ queryKey: projectKeys.all, exact: true });
+      // The list is not on screen here: refetch it anyway, so it is fresh when it opens.
+      return queryClient.invalidateQueries({
+        queryKey: projectKeys.all,
+        exact: true,
+        refetchType: 'all',
+      });
     },
   });
   const remove = useMutation({
     mutationFn: async () => unwrap(await api.DELETE('/api/projects/{project_id}', path)),
     onSuccess: async () => {
       queryClient.removeQueries({ queryKey: projectKeys.one(project.id) });
-      await queryClient.invalidateQueries({ queryKey: projectKeys.all, exact: true });
+      // Refetch the (inactive) list before going there, so the deleted project never shows.
+      await queryClient.invalidateQueries({
+        queryKey: projectKeys.all,
+        exact: true,
+        refetchType: 'all',
+      });
       navigate('/', { replace: true });
     },
   });

@@ -18,6 +18,7 @@ import { useProjectContext } from '../projects/ProjectLayout';
 import { Empty, ErrorView, FormError, Loading, PageHeading, SelectField } from '../ui/components';
 import { groupByStatus, type TaskFilters } from './board';
 import { etag, taskKeys, useTaskCounts, useTaskPages } from './hooks';
+import { shouldFetchNextPage, watchSentinel } from './infiniteScroll';
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
   return values.find((v) => v === value);
@@ -175,7 +176,7 @@ export function BoardPage() {
         <LoadMore
           loading={pages.isFetchingNextPage}
           onLoad={() => {
-            if (!pages.isFetchingNextPage) void pages.fetchNextPage();
+            if (shouldFetchNextPage(pages)) void pages.fetchNextPage();
           }}
         />
       )}
@@ -211,26 +212,24 @@ function SearchBox({ value, onChange }: { value: string; onChange: (q: string) =
   );
 }
 
-/** Infinite scroll: loads the next page when the sentinel comes into view; also a button. */
+/**
+ * Infinite scroll: loads the next page when the sentinel comes into view; also a button.
+ * It stops watching while a page loads and watches afresh once it is in, so a sentinel still
+ * in view then (a tall screen) loads the next page too. The button stays enabled while
+ * loading (a second press is ignored) so a keyboard user's focus is not dropped.
+ */
 function LoadMore({ loading, onLoad }: { loading: boolean; onLoad: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
   const latest = useRef(onLoad);
   latest.current = onLoad;
   useEffect(() => {
     const node = ref.current;
-    if (!node || typeof IntersectionObserver === 'undefined') return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((e) => e.isIntersecting)) latest.current();
-      },
-      { rootMargin: '200px' },
-    );
-    observer.observe(node);
-    return () => observer.disconnect();
-  }, []);
+    if (!node || loading) return;
+    return watchSentinel(node, () => latest.current());
+  }, [loading]);
   return (
     <div ref={ref} className="load-more">
-      <button type="button" className="button-secondary" onClick={onLoad} disabled={loading}>
+      <button type="button" className="button-secondary" onClick={onLoad} aria-busy={loading}>
         {loading ? 'Loading more tasks…' : 'Load more tasks'}
       </button>
     </div>

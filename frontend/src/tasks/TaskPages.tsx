@@ -1,12 +1,13 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type InfiniteData, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, fieldErrors, unwrap } from '../api';
-import type { Task } from '../api/types';
+import type { Task, TaskPage as TaskListPage } from '../api/types';
 import { AttachmentsPanel } from '../attachments/AttachmentsPanel';
 import { useMembers } from '../projects/hooks';
 import { useProjectContext } from '../projects/ProjectLayout';
 import { ErrorView, FormError, Loading, PageHeading } from '../ui/components';
+import { removeTask } from './board';
 import { etag, taskKeys, useTask } from './hooks';
 import { TaskForm, type TaskValues, toBody, valuesOf } from './TaskForm';
 
@@ -105,6 +106,12 @@ function TaskEditor({
       ),
     onSuccess: async () => {
       queryClient.removeQueries({ queryKey: taskKeys.one(project.id, taskId) });
+      // The board is not mounted here, so its lists only refetch when it opens: take the task
+      // out of them now, so the board never shows it in the meantime.
+      queryClient.setQueriesData<InfiniteData<TaskListPage>>(
+        { queryKey: [...taskKeys.all(project.id), 'list'] },
+        (data) => data && { ...data, pages: removeTask(data.pages, taskId) },
+      );
       await queryClient.invalidateQueries({ queryKey: taskKeys.all(project.id) });
       navigate(`/projects/${project.id}`, { replace: true });
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Task, TaskPage } from '../api/types';
-import { groupByStatus, matchesFilters, replaceTask } from './board';
+import { groupByStatus, matchesFilters, removeTask, replaceTask } from './board';
 
 const task = (id: string, status: Task['status'], extra: Partial<Task> = {}): Task => ({
   id,
@@ -41,6 +41,25 @@ describe('groupByStatus', () => {
     expect(columns.todo.map((t) => t.id)).toEqual(['2']);
   });
 
+  it('merges full cursor pages into one list per column, each task once', () => {
+    // Three pages of 30 (the board's page size) over 80 tasks; the list moved while it was
+    // read, so the last task of each page comes again first on the next one.
+    const statuses: Task['status'][] = ['todo', 'in_progress', 'done'];
+    const all = Array.from({ length: 80 }, (_, i) => task(String(i), statuses[i % 3] ?? 'todo'));
+    const pages = [
+      page(all.slice(0, 30), 'c1'),
+      page(all.slice(29, 59), 'c2'),
+      page(all.slice(58, 80)),
+    ];
+    const columns = groupByStatus(pages);
+    const ids = statuses.flatMap((s) => columns[s].map((t) => t.id));
+    expect(ids).toHaveLength(80);
+    expect(new Set(ids).size).toBe(80);
+    expect(columns.todo.map((t) => t.id)).toEqual(
+      all.filter((t) => t.status === 'todo').map((t) => t.id),
+    );
+  });
+
   it('gives three empty columns for no pages', () => {
     expect(groupByStatus([])).toEqual({ todo: [], in_progress: [], done: [] });
   });
@@ -53,6 +72,17 @@ describe('replaceTask', () => {
     expect(replaceTask(pages, moved, () => true)[0]?.items[0]).toBe(moved);
     const filtered = replaceTask(pages, moved, (t) => matchesFilters(t, { status: 'todo' }));
     expect(filtered[0]?.items.map((t) => t.id)).toEqual(['2']);
+  });
+});
+
+describe('removeTask', () => {
+  it('drops the task from whichever page holds it and leaves the other pages as they were', () => {
+    const first = page([task('1', 'todo'), task('2', 'todo')], 'c1');
+    const second = page([task('3', 'done')]);
+    const pages = removeTask([first, second], '3');
+    expect(pages[0]).toBe(first);
+    expect(pages[1]).toEqual(page([]));
+    expect(groupByStatus(pages).done).toEqual([]);
   });
 });
 

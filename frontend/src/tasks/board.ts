@@ -35,6 +35,15 @@ export function replaceTask(
   }));
 }
 
+/** Drops a deleted task from the cached pages, so no list shows it while it refetches. */
+export function removeTask(pages: readonly TaskPage[], taskId: string): TaskPage[] {
+  return pages.map((page) =>
+    page.items.some((task) => task.id === taskId)
+      ? { ...page, items: page.items.filter((task) => task.id !== taskId) }
+      : page,
+  );
+}
+
 export interface TaskFilters {
   status?: TaskStatus | undefined;
   priority?: Task['priority'] | undefined;
