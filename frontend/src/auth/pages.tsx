@@ -4,13 +4,12 @@ import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { api, fieldErrors, unwrap } from '../api';
 import {
   type Errors,
-  hasErrors,
   LIMITS,
   validateLogin,
   validatePasswordChange,
   validateSignup,
 } from '../lib/validation';
-import { Field, FormError, focusFirstInvalid, PageHeading } from '../ui/components';
+import { Field, FormError, PageHeading, submitIfValid } from '../ui/components';
 import { useAuth } from './AuthContext';
 
 function useReturnTo(): string {
@@ -40,16 +39,10 @@ export function LoginPage() {
 
   if (signedIn && !login.isPending && !login.isSuccess) return <Navigate to={returnTo} replace />;
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const found = validateLogin({ email, password });
-    setErrors(found);
-    if (hasErrors(found)) {
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    login.mutate();
-  };
+  const submit = (event: FormEvent) =>
+    submitIfValid(event, formRef.current, validateLogin({ email, password }), setErrors, () =>
+      login.mutate(),
+    );
 
   return (
     <main className="auth-page">
@@ -120,16 +113,8 @@ export function SignupPage() {
   const server = fieldErrors(signup.error);
   const set = (key: keyof typeof values) => (e: { target: { value: string } }) =>
     setValues((v) => ({ ...v, [key]: e.target.value }));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const found = validateSignup(values);
-    setErrors(found);
-    if (hasErrors(found)) {
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    signup.mutate();
-  };
+  const submit = (event: FormEvent) =>
+    submitIfValid(event, formRef.current, validateSignup(values), setErrors, () => signup.mutate());
 
   return (
     <main className="auth-page">
@@ -201,16 +186,10 @@ export function AccountPage() {
   });
   const set = (key: keyof typeof values) => (e: { target: { value: string } }) =>
     setValues((v) => ({ ...v, [key]: e.target.value }));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const found = validatePasswordChange(values);
-    setErrors(found);
-    if (hasErrors(found)) {
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    change.mutate();
-  };
+  const submit = (event: FormEvent) =>
+    submitIfValid(event, formRef.current, validatePasswordChange(values), setErrors, () =>
+      change.mutate(),
+    );
 
   return (
     <section>

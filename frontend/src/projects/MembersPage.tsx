@@ -3,16 +3,16 @@ import { type FormEvent, useRef, useState } from 'react';
 import { api, unwrap } from '../api';
 import { ROLES, type Role } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
-import { type Errors, hasErrors, LIMITS, validateInvite } from '../lib/validation';
+import { type Errors, LIMITS, validateInvite } from '../lib/validation';
 import {
   Empty,
   ErrorView,
   Field,
   FormError,
-  focusFirstInvalid,
   Loading,
   PageHeading,
   SelectField,
+  submitIfValid,
 } from '../ui/components';
 import { projectKeys, useMembers } from './hooks';
 import { useProjectContext } from './ProjectLayout';
@@ -136,16 +136,10 @@ function InviteForm({ projectId, onDone }: { projectId: string; onDone: () => vo
       onDone();
     },
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const found = validateInvite({ email });
-    setErrors(found);
-    if (hasErrors(found)) {
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    invite.mutate();
-  };
+  const submit = (event: FormEvent) =>
+    submitIfValid(event, formRef.current, validateInvite({ email }), setErrors, () =>
+      invite.mutate(),
+    );
   return (
     <form ref={formRef} onSubmit={submit} noValidate aria-labelledby="invite-heading">
       <h2 id="invite-heading">Invite someone</h2>

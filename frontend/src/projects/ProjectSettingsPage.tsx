@@ -2,8 +2,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, unwrap } from '../api';
-import { type Errors, hasErrors, LIMITS, validateProject } from '../lib/validation';
-import { Field, FormError, focusFirstInvalid, PageHeading, TextAreaField } from '../ui/components';
+import { type Errors, LIMITS, validateProject } from '../lib/validation';
+import { Field, FormError, PageHeading, submitIfValid, TextAreaField } from '../ui/components';
 import { projectKeys } from './hooks';
 import { useProjectContext } from './ProjectLayout';
 
@@ -54,16 +54,10 @@ export function ProjectSettingsPage() {
     return <p role="alert">Only the project's owners can change its settings.</p>;
   }
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const found = validateProject({ name, description });
-    setErrors(found);
-    if (hasErrors(found)) {
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    rename.mutate();
-  };
+  const submit = (event: FormEvent) =>
+    submitIfValid(event, formRef.current, validateProject({ name, description }), setErrors, () =>
+      rename.mutate(),
+    );
 
   return (
     <section>

@@ -2,15 +2,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap } from '../api';
-import { type Errors, hasErrors, LIMITS, validateProject } from '../lib/validation';
+import { type Errors, LIMITS, validateProject } from '../lib/validation';
 import {
   Empty,
   ErrorView,
   Field,
   FormError,
-  focusFirstInvalid,
   Loading,
   PageHeading,
+  submitIfValid,
   TextAreaField,
 } from '../ui/components';
 import { projectKeys } from './hooks';
@@ -74,16 +74,10 @@ function CreateProjectForm() {
       navigate(`/projects/${project.id}`);
     },
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const found = validateProject({ name, description });
-    setErrors(found);
-    if (hasErrors(found)) {
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    create.mutate();
-  };
+  const submit = (event: FormEvent) =>
+    submitIfValid(event, formRef.current, validateProject({ name, description }), setErrors, () =>
+      create.mutate(),
+    );
   return (
     <form ref={formRef} onSubmit={submit} noValidate aria-labelledby="new-project-heading">
       <h2 id="new-project-heading">New project</h2>

@@ -8,8 +8,8 @@ import {
   type TaskPriority,
   type TaskStatus,
 } from '../api/types';
-import { type Errors, hasErrors, LIMITS, validateTask } from '../lib/validation';
-import { Field, focusFirstInvalid, SelectField, TextAreaField } from '../ui/components';
+import { type Errors, LIMITS, validateTask } from '../lib/validation';
+import { Field, SelectField, submitIfValid, TextAreaField } from '../ui/components';
 
 export interface TaskValues {
   title: string;
@@ -69,16 +69,8 @@ export function TaskForm({
     <K extends keyof TaskValues>(key: K) =>
     (e: { target: { value: string } }) =>
       setValues((v) => ({ ...v, [key]: e.target.value as TaskValues[K] }));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const found = validateTask(values);
-    setErrors(found);
-    if (hasErrors(found)) {
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    onSubmit(values);
-  };
+  const submit = (event: FormEvent) =>
+    submitIfValid(event, formRef.current, validateTask(values), setErrors, () => onSubmit(values));
   return (
     <form ref={formRef} onSubmit={submit} noValidate aria-label="Task">
       {children}

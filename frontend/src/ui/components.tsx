@@ -1,5 +1,13 @@
-import { type ComponentPropsWithoutRef, type ReactNode, useEffect, useId, useRef } from 'react';
+import {
+  type ComponentPropsWithoutRef,
+  type FormEvent,
+  type ReactNode,
+  useEffect,
+  useId,
+  useRef,
+} from 'react';
 import { messageOf } from '../api/errors';
+import { hasErrors } from '../lib/validation';
 
 /** The page's main heading; takes focus when the page opens so screen readers announce it. */
 export function PageHeading({ children }: { children: ReactNode }) {
@@ -146,4 +154,24 @@ export function SelectField({
 export function focusFirstInvalid(form: HTMLFormElement | null) {
   const first = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
   first?.focus();
+}
+
+/**
+ * The one submit rule of every form: show the client-side errors (same bounds as the API);
+ * with errors, move focus to the first invalid field once it is rendered; else send.
+ */
+export function submitIfValid<E extends object>(
+  event: FormEvent,
+  form: HTMLFormElement | null,
+  errors: E,
+  setErrors: (errors: E) => void,
+  send: () => void,
+) {
+  event.preventDefault();
+  setErrors(errors);
+  if (hasErrors(errors)) {
+    requestAnimationFrame(() => focusFirstInvalid(form));
+    return;
+  }
+  send();
 }
