@@ -95,3 +95,16 @@ def assert_error(response: httpx.Response, status: int, code: str | None = None)
     if code is not None:
         assert body["error"]["code"] == code, body
     return body
+
+
+async def login_past_the_account_limit(client: httpx.AsyncClient, settings: Any) -> httpx.Response:
+    """Spend an account's login attempts with a wrong password; the next login, even with the
+    right password, must be refused with 429."""
+    account = await sign_up(client)
+    for _ in range(settings.rate_limit_login_per_account):
+        await client.post("/api/auth/login", json={"email": account.email, "password": "wrong!!"})
+    blocked = await client.post(
+        "/api/auth/login", json={"email": account.email, "password": PASSWORD}
+    )
+    assert_error(blocked, 429, "rate_limited")
+    return blocked

@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.factories import PASSWORD, assert_error, sign_up
+from tests.factories import PASSWORD, assert_error, login_past_the_account_limit, sign_up
 
 
 class TestSignUp:
@@ -73,16 +73,7 @@ class TestLogIn:
     async def test_rate_limited_per_account(
         self, client: httpx.AsyncClient, settings: object
     ) -> None:
-        account = await sign_up(client)
-        limit = settings.rate_limit_login_per_account  # type: ignore[attr-defined]
-        for _ in range(limit):
-            await client.post(
-                "/api/auth/login", json={"email": account.email, "password": "nope nope"}
-            )
-        blocked = await client.post(
-            "/api/auth/login", json={"email": account.email, "password": PASSWORD}
-        )
-        assert_error(blocked, 429, "rate_limited")
+        blocked = await login_past_the_account_limit(client, settings)
         assert int(blocked.headers["Retry-After"]) >= 1
 
 

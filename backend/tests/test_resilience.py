@@ -11,7 +11,12 @@ import httpx
 import pytest
 
 from tests.conftest import Stack
-from tests.factories import PASSWORD, assert_error, create_task, make_team, sign_up
+from tests.factories import (
+    assert_error,
+    create_task,
+    login_past_the_account_limit,
+    make_team,
+)
 
 
 @pytest.fixture
@@ -72,16 +77,7 @@ class TestRedisDown:
     async def test_rate_limits_fall_back_to_the_process(
         self, client: httpx.AsyncClient, settings: object, redis_stopped: None
     ) -> None:
-        account = await sign_up(client)
-        limit = settings.rate_limit_login_per_account  # type: ignore[attr-defined]
-        for _ in range(limit):
-            await client.post(
-                "/api/auth/login", json={"email": account.email, "password": "wrong!"}
-            )
-        blocked = await client.post(
-            "/api/auth/login", json={"email": account.email, "password": PASSWORD}
-        )
-        assert_error(blocked, 429, "rate_limited")
+        await login_past_the_account_limit(client, settings)
 
 
 class TestDatabaseDown:
