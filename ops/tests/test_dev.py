@@ -21,6 +21,7 @@ def _start(args: list[str], env: dict[str, str] | None = None) -> subprocess.Pop
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
+        start_new_session=True,  # its own process group, like a terminal job
     )
 
 
@@ -57,11 +58,26 @@ def test_dev_serves_the_app_and_stops_cleanly_on_interrupt() -> None:
     )
     assert signup.status_code == 201, signup.text
 
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=30) == 0
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in a terminal: the whole group gets it
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "Stopping" in output and "exited" not in output
     time.sleep(0.5)
     alive = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
     assert alive == [], [c.cmdline() for c in alive]
+
+
+def test_a_crashed_service_stops_the_rest_with_an_error() -> None:
+    process = _start(["--port", "0", "--edge-port", "0"])
+    _wait_for_banner(process)
+    children = psutil.Process(process.pid).children(recursive=True)
+    api = next(c for c in children if "taskapp api" in " ".join(c.cmdline()))
+    api.kill()
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert "api exited" in output
+    time.sleep(0.5)
+    assert not any(_alive(c.pid) for c in children)
 
 
 def test_servers_die_with_a_killed_parent(tmp_path: object) -> None:

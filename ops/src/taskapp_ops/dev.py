@@ -139,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             if args.check:
                 return 0
-            _wait_for_interrupt(api, worker, edge)
+            if not _wait_for_interrupt(api, worker, edge):
+                return 1
         finally:
             edge.stop()
             worker.stop()
@@ -159,7 +160,8 @@ def _redact(url: str) -> str:
     return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
 
 
-def _wait_for_interrupt(*processes: ManagedProcess) -> None:
+def _wait_for_interrupt(*processes: ManagedProcess) -> bool:
+    """Wait for Ctrl-C or SIGTERM (True), or for a process to die on its own (False)."""
     stop = False
 
     def request_stop(*_: object) -> None:
@@ -171,11 +173,15 @@ def _wait_for_interrupt(*processes: ManagedProcess) -> None:
         while not stop:
             for process in processes:
                 if not process.running:
+                    # A terminal's Ctrl-C reaches the children too: give ours time to arrive.
+                    time.sleep(1.0)
                     print(f"{process.name} exited; see {process.log_path}", file=sys.stderr)
-                    return
+                    return False
             time.sleep(0.5)
     except KeyboardInterrupt:
-        print("\nStopping…", flush=True)
+        pass
+    print("\nStopping…", flush=True)
+    return True
 
 
 if __name__ == "__main__":
