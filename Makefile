@@ -14,7 +14,7 @@ export UV_LINK_MODE ?= copy
 
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 
-.PHONY: help install dev test lint fmt typecheck migrate bench clean lock-tools frontend
+.PHONY: help install dev test lint fmt typecheck migrate bench deploy clean lock-tools frontend
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,12 @@ fmt: install ## Format the Python code
 
 typecheck: install ## mypy --strict on our code
 	$(UV) run --frozen mypy backend/src backend/migrations ops/src
+
+deploy: install ## Release: make deploy ENV=dev|stage|prod [IMAGE_TAG=<tag> [SKIP_MIGRATIONS=1]]
+	@test -n "$(ENV)" || { echo "usage: make deploy ENV=dev|stage|prod [IMAGE_TAG=<tag>] [SKIP_MIGRATIONS=1]"; exit 2; }
+	$(MAKE) frontend
+	$(UV) run --frozen python -m taskapp_ops.deploy --env $(ENV) \
+		$(if $(IMAGE_TAG),--image-tag $(IMAGE_TAG) --skip-build) $(if $(SKIP_MIGRATIONS),--skip-migrations)
 
 bench: install ## API throughput and latency against bare Starlette (needs wrk)
 	$(UV) run --frozen python bench/api_throughput.py
