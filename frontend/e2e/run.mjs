@@ -677,7 +677,11 @@ async function run(context, { appUrl, awsUrl }) {
     await ownerPage.goto(`${projectUrl}/members`);
     const row = ownerPage.getByRole('row', { name: new RegExp(viewer.name) });
     await row.waitFor();
-    await ownerPage.getByRole('button', { name: `Remove ${viewer.name}` }).click();
+    await ownerPage.getByRole('button', { name: `Remove ${viewer.name}…` }).click();
+    await ownerPage.getByRole('button', { name: 'Cancel' }).click(); // second thoughts
+    assert.equal(await row.count(), 1);
+    await ownerPage.getByRole('button', { name: `Remove ${viewer.name}…` }).click();
+    await ownerPage.getByRole('button', { name: `Yes, remove ${viewer.name}` }).click();
     await row.waitFor({ state: 'detached' });
     await ownerPage.reload();
     await ownerPage.getByRole('row', { name: new RegExp(owner.name) }).waitFor();

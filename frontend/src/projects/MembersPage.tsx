@@ -42,6 +42,8 @@ export function MembersPage() {
       unwrap(await api.DELETE('/api/projects/{project_id}/members/{user_id}', path(userId))),
     onSettled: invalidate,
   });
+  // Removing someone takes a second click, like deleting a task or a project.
+  const [confirmRemove, setConfirmRemove] = useState<string | null>(null);
 
   return (
     <section>
@@ -97,15 +99,34 @@ export function MembersPage() {
                 </td>
                 {can.manageMembers && (
                   <td>
-                    <button
-                      type="button"
-                      className="button-secondary"
-                      disabled={remove.isPending}
-                      onClick={() => remove.mutate(member.user_id)}
-                      aria-label={`Remove ${member.display_name}`}
-                    >
-                      Remove
-                    </button>
+                    {confirmRemove === member.user_id ? (
+                      <div className="button-row">
+                        <button
+                          type="button"
+                          className="button-danger"
+                          disabled={remove.isPending}
+                          onClick={() => remove.mutate(member.user_id)}
+                        >
+                          {remove.isPending ? 'Removing…' : `Yes, remove ${member.display_name}`}
+                        </button>
+                        <button
+                          type="button"
+                          className="button-secondary"
+                          onClick={() => setConfirmRemove(null)}
+                        >
+                          Cancel
+                        </button>
+                      </div>
+                    ) : (
+                      <button
+                        type="button"
+                        className="button-secondary"
+                        onClick={() => setConfirmRemove(member.user_id)}
+                        aria-label={`Remove ${member.display_name}…`}
+                      >
+                        Remove…
+                      </button>
+                    )}
                   </td>
                 )}
               </tr>
