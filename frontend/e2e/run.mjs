@@ -626,6 +626,21 @@ async function run(context, { appUrl, awsUrl }) {
           .waitFor();
       }
       await ownerPage.screenshot({ path: join(shots, '13-board-long-list.png') }); // viewport
+      // Keyboard: with focus on "Load more tasks", the last page removes the button; focus
+      // lands on the page heading, not at the top of the document.
+      await ownerPage.reload();
+      await cards.nth(PAGE_SIZE - 1).waitFor();
+      await more.focus();
+      for (let round = 0; round < 10 && (await more.count()) > 0; round++) {
+        await ownerPage.keyboard.press('Enter').catch(() => {});
+        await ownerPage.waitForTimeout(300);
+      }
+      await more.waitFor({ state: 'detached' });
+      await ownerPage.waitForFunction(
+        () => document.activeElement?.matches('h1.page-heading') ?? false,
+        undefined,
+        { timeout: 5000 },
+      );
     },
   );
 

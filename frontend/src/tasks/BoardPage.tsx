@@ -48,6 +48,16 @@ export function BoardPage() {
   const members = useMembers(project.id);
   const counts = useTaskCounts(project.id);
   const pages = useTaskPages(project.id, filters, sort);
+  // The "Load more" button disappears with the last page; a keyboard user whose focus was on
+  // it would be thrown back to the top of the document. Send focus to the page heading instead.
+  const loadMoreFocused = useRef(false);
+  useEffect(() => {
+    if (pages.hasNextPage || !loadMoreFocused.current) return;
+    loadMoreFocused.current = false;
+    if (document.activeElement === null || document.activeElement === document.body) {
+      document.querySelector<HTMLElement>('h1.page-heading')?.focus();
+    }
+  }, [pages.hasNextPage]);
   const columns = useMemo(() => groupByStatus(pages.data?.pages ?? []), [pages.data]);
   const loaded = TASK_STATUSES.reduce((n, s) => n + columns[s].length, 0);
   const filtered = Boolean(filters.status || filters.priority || filters.assigneeId || filters.q);
@@ -175,6 +185,9 @@ export function BoardPage() {
       {pages.hasNextPage && (
         <LoadMore
           loading={pages.isFetchingNextPage}
+          onFocusChange={(focused) => {
+            loadMoreFocused.current = focused;
+          }}
           onLoad={() => {
             if (shouldFetchNextPage(pages)) void pages.fetchNextPage();
           }}
@@ -218,7 +231,15 @@ function SearchBox({ value, onChange }: { value: string; onChange: (q: string) =
  * in view then (a tall screen) loads the next page too. The button stays enabled while
  * loading (a second press is ignored) so a keyboard user's focus is not dropped.
  */
-function LoadMore({ loading, onLoad }: { loading: boolean; onLoad: () => void }) {
+function LoadMore({
+  loading,
+  onLoad,
+  onFocusChange,
+}: {
+  loading: boolean;
+  onLoad: () => void;
+  onFocusChange: (focused: boolean) => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const latest = useRef(onLoad);
   latest.current = onLoad;
@@ -229,7 +250,15 @@ function LoadMore({ loading, onLoad }: { loading: boolean; onLoad: () => void })
   }, [loading]);
   return (
     <div ref={ref} className="load-more">
-      <button type="button" className="button-secondary" onClick={onLoad} aria-busy={loading}>
+      <button
+        type="button"
+        className="button-secondary"
+        onClick={onLoad}
+        aria-busy={loading}
+        onFocus={() => onFocusChange(true)}
+        // A blur caused by the button's own removal must not count as leaving it.
+        onBlur={(event) => event.currentTarget.isConnected && onFocusChange(false)}
+      >
         {loading ? 'Loading more tasks…' : 'Load more tasks'}
       </button>
     </div>
