@@ -64,6 +64,20 @@ locals {
 
   initial_image = "${aws_ecr_repository.this.repository_url}:${var.initial_image_tag}"
 
+  # What the API's and the worker's app containers share; each task definition adds its own
+  # command, ports, health check, stop timeout and log stream.
+  app_container_base = {
+    name                   = local.app_container
+    image                  = local.initial_image
+    essential              = true
+    readonlyRootFilesystem = true
+    user                   = var.container_user
+    secrets                = local.container_secrets
+    mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+    linuxParameters        = { initProcessEnabled = true }
+    dependsOn              = [{ containerName = local.adot_container, condition = "START" }]
+  }
+
   adot_container_definition = {
     name                   = local.adot_container
     image                  = var.adot_image
@@ -913,18 +927,10 @@ resource "aws_ecs_task_definition" "api" {
   }
 
   container_definitions = jsonencode([
-    {
-      name                   = local.app_container
-      image                  = local.initial_image
-      essential              = true
-      command                = var.api.command
-      readonlyRootFilesystem = true
-      user                   = var.container_user
-      portMappings           = [{ containerPort = var.api.container_port, protocol = "tcp", name = "http" }]
-      secrets                = local.container_secrets
-      mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
-      stopTimeout            = 30
-      linuxParameters        = { initProcessEnabled = true }
+    merge(local.app_container_base, {
+      command      = var.api.command
+      portMappings = [{ containerPort = var.api.container_port, protocol = "tcp", name = "http" }]
+      stopTimeout  = 30
       healthCheck = {
         command     = ["CMD-SHELL", "python -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:${var.api.container_port}/healthz', timeout=3)\" || exit 1"]
         interval    = 15
@@ -932,7 +938,6 @@ resource "aws_ecs_task_definition" "api" {
         retries     = 3
         startPeriod = 30
       }
-      dependsOn = [{ containerName = local.adot_container, condition = "START" }]
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -941,7 +946,7 @@ resource "aws_ecs_task_definition" "api" {
           awslogs-stream-prefix = "api"
         }
       }
-    },
+    }),
     local.adot_container_definition,
   ])
 
@@ -970,18 +975,9 @@ resource "aws_ecs_task_definition" "worker" {
   }
 
   container_definitions = jsonencode([
-    {
-      name                   = local.app_container
-      image                  = local.initial_image
-      essential              = true
-      command                = var.worker.command
-      readonlyRootFilesystem = true
-      user                   = var.container_user
-      secrets                = local.container_secrets
-      mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
-      stopTimeout            = 120
-      linuxParameters        = { initProcessEnabled = true }
-      dependsOn              = [{ containerName = local.adot_container, condition = "START" }]
+    merge(local.app_container_base, {
+      command     = var.worker.command
+      stopTimeout = 120
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -990,7 +986,7 @@ resource "aws_ecs_task_definition" "worker" {
           awslogs-stream-prefix = "worker"
         }
       }
-    },
+    }),
     local.adot_container_definition,
   ])
 
