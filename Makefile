@@ -9,12 +9,15 @@ export UV  # the frontend's scripts run uv too (API client generation, the e2e s
 # checkov pins dozens of libraries of its own: it lives in a separate, hash-locked venv.
 CHECKOV := $(TOOLS)/checkov/bin/checkov
 CHECKOV_LOCK := ops/tools/checkov-requirements.txt
+# The stand-in Terraform providers (infra/tests/provider_standin) run in their own hash-locked venv.
+STANDIN := $(TOOLS)/standin/.installed
+STANDIN_LOCK := infra/tests/provider_standin/requirements.txt
 export UV_PYTHON_DOWNLOADS ?= automatic
 export UV_LINK_MODE ?= copy
 
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 
-.PHONY: help install dev test lint fmt typecheck migrate bench deploy clean lock-tools frontend
+.PHONY: help install standin dev test lint fmt typecheck migrate bench deploy clean lock-tools frontend
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,6 +34,13 @@ $(CHECKOV): $(CHECKOV_LOCK) | install
 	VIRTUAL_ENV=$(TOOLS)/checkov $(UV) pip sync --quiet --require-hashes $(CHECKOV_LOCK)
 	touch $@
 
+$(STANDIN): $(STANDIN_LOCK) | install
+	$(UV) venv --quiet --allow-existing --python 3.11 $(TOOLS)/standin
+	VIRTUAL_ENV=$(TOOLS)/standin $(UV) pip sync --quiet --require-hashes $(STANDIN_LOCK)
+	touch $@
+
+standin: $(STANDIN) ## Install the stand-in Terraform providers' environment (.tools/standin)
+
 lock-tools: install ## Re-resolve the checkov tool lock
 	echo "checkov==3.3.30" | $(UV) pip compile - --quiet --python-version 3.11 --generate-hashes \
 		-o $(CHECKOV_LOCK) --custom-compile-command "make lock-tools"
@@ -45,7 +55,7 @@ frontend: $(FRONTEND_DEPS) ## Build the single-page app into frontend/dist
 dev: install frontend ## Start the whole app locally and print its address
 	$(UV) run --frozen taskapp-dev
 
-test: install lint typecheck $(CHECKOV) $(FRONTEND_DEPS) ## Run every test (Python, infra, frontend, browser)
+test: install lint typecheck $(CHECKOV) $(STANDIN) $(FRONTEND_DEPS) ## Run every test (Python, infra, frontend, browser)
 	npm --prefix frontend run build
 	CHECKOV=$(abspath $(CHECKOV)) $(UV) run --frozen pytest backend/tests ops/tests infra/tests
 	npm --prefix frontend run test:all

@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from taskapp.core.db import create_engine
-from taskapp.core.settings import Settings
+from taskapp.core.settings import DatabaseSettings
 from taskapp.models import metadata
 
 config = context.config
@@ -17,9 +17,14 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name)
 
 
-def _settings() -> Settings:
+def _settings() -> DatabaseSettings:
+    """The caller's settings (tests, `make dev`), else the environment's database settings
+    only: the migration task gets the master credentials and nothing else (ADR 0056)."""
     settings = config.attributes.get("settings")
-    return settings if isinstance(settings, Settings) else Settings()
+    if not isinstance(settings, DatabaseSettings):
+        settings = DatabaseSettings()
+        config.attributes["settings"] = settings  # revisions read it (e.g. the app role)
+    return settings
 
 
 def run_migrations_offline() -> None:

@@ -1,9 +1,14 @@
 """Integration test setup: real PostgreSQL and Redis started by the project (ops), moto in
 server mode for S3/SQS, the app driven in-process over ASGI. Each test starts from empty
-tables and an empty Redis."""
+tables and an empty Redis.
+
+As in AWS (ADR 0056), the migrations run as the administrator (the server's owner here, the
+RDS master user there) and create the least-privilege role `taskapp_app`; the app under test
+logs in as that role, so a query that needs more than DML fails here first."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -14,6 +19,8 @@ import httpx
 import pytest
 from redis import Redis as SyncRedis
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from taskapp.core.settings import Settings
 from taskapp.main import create_app
@@ -35,11 +42,15 @@ TABLES = (
 )
 
 
+APP_ROLE = "taskapp_app"
+
+
 @dataclass
 class Stack:
     services: LocalStack
     endpoints: ServiceEndpoints
-    settings: Settings
+    settings: Settings  # the app's: logs in as APP_ROLE
+    admin_settings: Settings  # the migrations': the server's owner
 
 
 def make_settings(endpoints: ServiceEndpoints, queue_url: str, **overrides: object) -> Settings:
@@ -53,6 +64,7 @@ def make_settings(endpoints: ServiceEndpoints, queue_url: str, **overrides: obje
         "jwt_signing_key": secrets.token_urlsafe(32),
         "log_level": "WARNING",
         "database_pool_size": 5,
+        "database_app_role": APP_ROLE,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -65,9 +77,25 @@ def stack() -> Iterator[Stack]:
         queue_url = provision_aws(
             endpoints.aws_endpoint_url, "taskapp-test", "taskapp-test-exports"
         )
-        settings = make_settings(endpoints, queue_url)
-        migrate(settings)
-        yield Stack(services, endpoints, settings)
+        admin_settings = make_settings(endpoints, queue_url)
+        migrate(admin_settings)
+        password = secrets.token_urlsafe(24)
+        asyncio.run(set_password(admin_settings, APP_ROLE, password))
+        app_url = make_url(endpoints.database_url).set(username=APP_ROLE, password=password)
+        settings = make_settings(
+            endpoints, queue_url, database_url=app_url.render_as_string(hide_password=False)
+        )
+        yield Stack(services, endpoints, settings, admin_settings)
+
+
+async def set_password(admin: Settings, role: str, password: str) -> None:
+    """What an operator does locally (in AWS the role has no password: IAM tokens only)."""
+    engine = create_async_engine(admin.sqlalchemy_database_url)
+    async with engine.begin() as connection:
+        quoted = connection.dialect.identifier_preparer.quote_identifier(role)
+        literal = password.replace("'", "''")
+        await connection.execute(text(f"ALTER ROLE {quoted} PASSWORD '{literal}'"))
+    await engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -101,9 +129,7 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
         yield
         return
     stack: Stack = request.getfixturevalue("stack")
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    engine = create_async_engine(stack.settings.sqlalchemy_database_url)
+    engine = create_async_engine(stack.admin_settings.sqlalchemy_database_url)
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {', '.join(TABLES)} CASCADE"))
     await engine.dispose()

@@ -304,11 +304,15 @@ data "aws_iam_policy_document" "deploy" {
     ]
   }
 
-  # Migrations: a one-off task of the API family, in this cluster only.
+  # Migrations: a one-off task of the migration family (ADR 0056; the API family before it),
+  # in this cluster only.
   statement {
-    sid       = "RunMigrationTask"
-    actions   = ["ecs:RunTask"]
-    resources = ["${each.value.arn_prefix.ecs}:task-definition/${each.value.name}-api:*"]
+    sid     = "RunMigrationTask"
+    actions = ["ecs:RunTask"]
+    resources = [
+      "${each.value.arn_prefix.ecs}:task-definition/${each.value.name}-migrate:*",
+      "${each.value.arn_prefix.ecs}:task-definition/${each.value.name}-api:*",
+    ]
 
     condition {
       test     = "ArnEquals"
@@ -334,6 +338,7 @@ data "aws_iam_policy_document" "deploy" {
     actions = ["iam:PassRole"]
     resources = [
       "${each.value.arn_prefix.iam}:role/${each.value.name}-task-exec",
+      "${each.value.arn_prefix.iam}:role/${each.value.name}-migrate-exec",
       "${each.value.arn_prefix.iam}:role/${each.value.name}-api-task",
       "${each.value.arn_prefix.iam}:role/${each.value.name}-worker-task",
     ]

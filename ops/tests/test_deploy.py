@@ -513,3 +513,35 @@ def test_failed_invalidation_says_the_release_itself_went_out(
     )
     assert env.puts[-1] == "index.html"
     assert all(arn.endswith(":2") for arn in env.service_task_definitions().values())
+
+
+def test_migrations_run_a_new_revision_of_their_own_family(env: Env, dist: Path) -> None:
+    """ADR 0056: the migration family (the only one with the master credentials) gets a new
+    revision with the release's image, and the one-off task runs that, not the API revision."""
+    ecs = env.clients.ecs
+    migrate = task_definition(env.name, "api", "old-image")
+    migrate["family"] = f"{env.name}-migrate"
+    migrate["containerDefinitions"] = migrate["containerDefinitions"][:1]
+    migrate["containerDefinitions"][0]["command"] = ["alembic", "upgrade", "head"]
+    migrate.pop("taskRoleArn")
+    first = ecs.register_task_definition(**migrate)["taskDefinition"]
+    env.put_manifest(
+        migration={
+            "cluster": env.name,
+            "task_definition_family": f"{env.name}-migrate",
+            "container_name": "app",
+            "command": ["alembic", "upgrade", "head"],
+            "subnet_ids": env.subnets,
+            "security_group_ids": [env.security_group],
+        }
+    )
+
+    assert main([*args(env, "--dist", str(dist))], clients=env.clients) == 0
+
+    td = ecs.describe_task_definition(taskDefinition=f"{env.name}-migrate")["taskDefinition"]
+    assert td["revision"] == first["revision"] + 1
+    assert td["containerDefinitions"][0]["image"] == f"{env.repository_url}:{TAG}"
+    assert "taskRoleArn" not in td
+    task_arns = ecs.list_tasks(cluster=env.name, startedBy="taskapp-deploy")["taskArns"]
+    tasks = ecs.describe_tasks(cluster=env.name, tasks=task_arns)["tasks"]
+    assert [t["taskDefinitionArn"] for t in tasks] == [td["taskDefinitionArn"]]

@@ -77,7 +77,6 @@ module "data" {
 
   name                = local.name
   vpc_id              = module.network.vpc_id
-  vpc_cidr_block      = module.network.vpc_cidr_block
   isolated_subnet_ids = module.network.isolated_subnet_ids
   proxy_subnet_ids    = module.network.private_subnet_ids
   kms_key_arn         = module.security.data_kms_key_arn
@@ -86,6 +85,11 @@ module "data" {
   client_security_group_ids = {
     api    = module.compute.api_security_group_id
     worker = module.compute.worker_security_group_id
+  }
+
+  # Migrations log in as the master user, which the IAM-only proxy does not admit (ADR 0056).
+  direct_client_security_group_ids = {
+    migration = module.compute.migration_security_group_id
   }
 
   instance_class               = var.db.instance_class
@@ -168,10 +172,15 @@ module "compute" {
   api_extra_deploy_alarm_names = module.observability.deployment_alarm_names
 
   database = {
-    host       = module.data.proxy_endpoint
-    port       = module.data.port
-    name       = module.data.database_name
-    secret_arn = module.data.master_user_secret_arn
+    host                    = module.data.proxy_endpoint
+    port                    = module.data.port
+    name                    = module.data.database_name
+    app_username            = module.data.app_db_username
+    app_user_arn            = module.data.app_db_user_arn
+    instance_address        = module.data.db_instance_address
+    security_group_id       = module.data.db_security_group_id
+    master_user_secret_arn  = module.data.master_user_secret_arn
+    master_user_kms_key_arn = module.data.master_user_secret_kms_key_arn
   }
 
   redis = {
@@ -275,6 +284,7 @@ module "backup" {
   kms_key_arn                = module.security.data_kms_key_arn
   rules                      = var.backup_rules
   notification_sns_topic_arn = module.observability.sns_topic_arn
+  enable_notifications       = true
   force_destroy              = var.force_destroy
 
   copy_to_region = var.replication_region == null ? null : {
@@ -285,12 +295,16 @@ module "backup" {
 module "cost" {
   source = "../../modules/cost"
 
-  name                   = local.name
-  monthly_budget_usd     = var.monthly_budget_usd
-  sns_topic_arn          = module.observability.sns_topic_arn
-  notification_emails    = var.alarm_email_addresses
-  create_anomaly_monitor = true
-  cost_allocation_tags   = var.manage_account_singletons ? ["Project", "Environment"] : []
+  name                     = local.name
+  monthly_budget_usd       = var.monthly_budget_usd
+  sns_topic_arn            = module.observability.sns_topic_arn
+  enable_sns_notifications = true
+  notification_emails      = var.alarm_email_addresses
+  create_anomaly_monitor   = true
+
+  # Account-level; a second apply a day after the first (activate_cost_allocation_tags).
+  cost_allocation_tags          = var.manage_account_singletons ? ["Project", "Environment"] : []
+  activate_cost_allocation_tags = var.manage_account_singletons && var.activate_cost_allocation_tags
 
   cost_filter_tag = {
     key   = "Environment"

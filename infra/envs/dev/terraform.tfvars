@@ -75,8 +75,11 @@ backup_rules = {
   daily = { schedule = "cron(0 3 ? * * *)", delete_after_days = 7 }
 }
 
-monthly_budget_usd    = 150
+monthly_budget_usd = 150
+# Dev pages nobody by default (allowed only in dev). To get dev's alerts, set
+# TF_VAR_alarm_email_addresses='["you@example.org"]' instead of writing addresses here.
 alarm_email_addresses = []
+# Cost allocation tags are owned by stage in this account layout (manage_account_singletons).
 # Dev pages nobody: only the fast burn-rate window, whose short alarm rolls deployments back.
 slo_burn_rate_windows = {
   fast = { long_window_seconds = 3600, short_window_seconds = 300, burn_rate = 14.4 }

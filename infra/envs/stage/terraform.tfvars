@@ -72,9 +72,16 @@ backup_rules = {
   weekly = { schedule = "cron(0 4 ? * SUN *)", delete_after_days = 35 }
 }
 
-monthly_budget_usd    = 600
-alarm_email_addresses = []
-force_destroy         = false
+monthly_budget_usd = 600
+# alarm_email_addresses is required here and deliberately not in git: at least one subscriber
+# (the variable's validation refuses an empty list outside dev). Supply it from CI or the shell:
+#   export TF_VAR_alarm_email_addresses='["oncall@example.org"]'
+# Each address confirms the SNS subscription from the mail AWS sends after the apply.
+
+# Cost allocation tags (Project, Environment): leave false on the first apply; a day later set
+# true and apply again (Cost Explorer must have seen the keys first; docs/cost.md).
+activate_cost_allocation_tags = false
+force_destroy                 = false
 
 # From `terraform -chdir=infra/bootstrap output -json deploy_role_arns`.
 deploy_role_arn = null

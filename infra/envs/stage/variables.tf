@@ -245,9 +245,19 @@ variable "slo_burn_rate_windows" {
 }
 
 variable "alarm_email_addresses" {
-  description = "E-mail addresses subscribed to the alarm topic."
+  description = "E-mail addresses subscribed to the alarm topic (alarms, budget and cost-anomaly alerts, backup failures); each confirms the subscription by mail. No default: dev may pass `[]` (its tfvars does), stage and prod need at least one. Keep real addresses out of git: set TF_VAR_alarm_email_addresses='[\"oncall@example.org\"]' (a CI secret or variable) or pass an untracked -var-file (infra/envs/README.md)."
   type        = list(string)
-  default     = []
+  nullable    = false
+
+  validation {
+    condition     = var.environment == "dev" ? true : length(var.alarm_email_addresses) > 0
+    error_message = "alarm_email_addresses: stage and prod need at least one subscriber, or every alarm, budget and backup alert goes unread. Set TF_VAR_alarm_email_addresses (infra/envs/README.md)."
+  }
+
+  validation {
+    condition     = alltrue([for e in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "alarm_email_addresses must be e-mail addresses."
+  }
 }
 
 variable "backup_rules" {
@@ -263,6 +273,13 @@ variable "backup_rules" {
 variable "monthly_budget_usd" {
   description = "Monthly AWS Budgets limit for this environment, in USD."
   type        = number
+}
+
+variable "activate_cost_allocation_tags" {
+  description = "Activate the `Project` and `Environment` cost allocation tags (with manage_account_singletons only). False on the first apply: Cost Explorer accepts a key only after it has seen it on a resource, up to 24 hours later. After the first day, set true and apply again; until then the environment's tag-filtered budget and anomaly monitor see no cost (docs/cost.md)."
+  type        = bool
+  default     = false
+  nullable    = false
 }
 
 variable "manage_account_singletons" {

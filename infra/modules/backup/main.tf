@@ -3,6 +3,12 @@ data "aws_partition" "current" {}
 locals {
   partition = data.aws_partition.current.partition
   copy      = var.copy_to_region != null
+
+  # Resources are tagged `<selection_tag.key> = <selection_tag.value>`; the value defaults to
+  # the plan's name, so two environments in one account never back up each other's resources.
+  selection_value = coalesce(var.selection_tag.value, var.name)
+
+  copy_rule_names = [for name, rule in var.rules : name if local.copy && rule.copy_to_second_region]
 }
 
 ################################################################################
@@ -26,12 +32,49 @@ resource "aws_backup_vault_lock_configuration" "this" {
   changeable_for_days = var.vault_lock.changeable_for_days
 }
 
+################################################################################
+# Notifications (count on the known-at-plan flag, never on the topic ARN, which is unknown
+# until the topic is created in the same apply)
+################################################################################
+
+# Vault events AWS Backup still sends (the *_JOB_FAILED/EXPIRED/SUCCESSFUL events of the API's
+# list are deprecated and never fire): failed copies, and finished restores (any outcome; they
+# are rare and started by a person, so every one is worth a message).
 resource "aws_backup_vault_notifications" "this" {
-  count = var.notification_sns_topic_arn == null ? 0 : 1
+  count = var.enable_notifications ? 1 : 0
 
   backup_vault_name   = aws_backup_vault.this.name
   sns_topic_arn       = var.notification_sns_topic_arn
-  backup_vault_events = ["BACKUP_JOB_FAILED", "BACKUP_JOB_EXPIRED", "COPY_JOB_FAILED", "RESTORE_JOB_FAILED"]
+  backup_vault_events = ["COPY_JOB_FAILED", "RESTORE_JOB_COMPLETED"]
+}
+
+# Failed backup jobs. The vault event BACKUP_JOB_COMPLETED fires for every job, successful or
+# not, and a subscription filter on its `State` attribute would also drop the alarm topic's
+# CloudWatch messages (they carry no attributes), so failures come from EventBridge instead.
+resource "aws_cloudwatch_event_rule" "backup_failed" {
+  count = var.enable_notifications ? 1 : 0
+
+  name        = "${var.name}-backup-failed"
+  description = "AWS Backup jobs into the ${var.name} vault that failed, were aborted, expired or only partly completed"
+
+  event_pattern = jsonencode({
+    source        = ["aws.backup"]
+    "detail-type" = ["Backup Job State Change"]
+    detail = {
+      state           = ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"]
+      backupVaultName = [aws_backup_vault.this.name]
+    }
+  })
+
+  tags = { Name = "${var.name}-backup-failed" }
+}
+
+resource "aws_cloudwatch_event_target" "backup_failed" {
+  count = var.enable_notifications ? 1 : 0
+
+  rule      = aws_cloudwatch_event_rule.backup_failed[0].name
+  target_id = "alarm-topic"
+  arn       = var.notification_sns_topic_arn
 }
 
 # Second region (provider v6 per-resource `region`: no provider alias needed).
@@ -75,9 +118,12 @@ resource "aws_backup_plan" "this" {
       start_window      = rule.value.start_window_minutes
       completion_window = rule.value.completion_window_hours * 60
 
+      # Set explicitly: left unset, this Optional+Computed flag is unknown at plan, and so is
+      # every rule of the set (length, copy actions). True only where cold storage is asked for.
       lifecycle {
-        delete_after       = rule.value.delete_after_days
-        cold_storage_after = rule.value.cold_storage_after_days
+        delete_after                              = rule.value.delete_after_days
+        cold_storage_after                        = rule.value.cold_storage_after_days
+        opt_in_to_archive_for_supported_resources = rule.value.cold_storage_after_days != null
       }
 
       dynamic "copy_action" {
@@ -87,8 +133,9 @@ resource "aws_backup_plan" "this" {
           destination_vault_arn = aws_backup_vault.copy[0].arn
 
           lifecycle {
-            delete_after       = rule.value.delete_after_days
-            cold_storage_after = rule.value.cold_storage_after_days
+            delete_after                              = rule.value.delete_after_days
+            cold_storage_after                        = rule.value.cold_storage_after_days
+            opt_in_to_archive_for_supported_resources = rule.value.cold_storage_after_days != null
           }
         }
       }
@@ -131,6 +178,6 @@ resource "aws_backup_selection" "this" {
   selection_tag {
     type  = "STRINGEQUALS"
     key   = var.selection_tag.key
-    value = var.selection_tag.value
+    value = local.selection_value
   }
 }

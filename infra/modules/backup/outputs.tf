@@ -25,5 +25,18 @@ output "role_arn" {
 
 output "selection_tag" {
   description = "Tag that puts a resource under the plan (key and value)."
-  value       = { key = var.selection_tag.key, value = var.selection_tag.value }
+  value       = { key = var.selection_tag.key, value = local.selection_value }
+}
+
+output "copy_rule_names" {
+  description = "Rules whose recovery points are copied to the second region (empty when copies are off)."
+  value       = local.copy_rule_names
+}
+
+output "notification_events" {
+  description = "What reaches the SNS topic: the vault events and the EventBridge rule's name (empty when notifications are off)."
+  value = {
+    vault_events = try(aws_backup_vault_notifications.this[0].backup_vault_events, [])
+    event_rule   = try(aws_cloudwatch_event_rule.backup_failed[0].name, null)
+  }
 }

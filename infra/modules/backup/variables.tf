@@ -50,12 +50,13 @@ variable "rules" {
 }
 
 variable "selection_tag" {
-  description = "Resources carrying this tag key and value are backed up (selection by tag): tag RDS instances, for example, with Backup = true."
+  description = "Resources carrying this tag key and value are backed up (selection by tag). The value defaults to `name` (`Backup = tasktracker-prod`), so plans of two environments in one account never select each other's resources, as a shared `Backup = true` would."
   type = object({
     key   = optional(string, "Backup")
-    value = optional(string, "true")
+    value = optional(string)
   })
-  default = {}
+  default  = {}
+  nullable = false
 }
 
 variable "copy_to_region" {
@@ -88,9 +89,22 @@ variable "vault_lock" {
 }
 
 variable "notification_sns_topic_arn" {
-  description = "SNS topic for failed backup, copy and restore jobs (the observability module's alarm topic). Null disables notifications."
+  description = "SNS topic for failed backup and copy jobs and finished restores (the observability module's alarm topic; its policy and key must admit backup.amazonaws.com and events.amazonaws.com). Used only when enable_notifications is true."
   type        = string
   default     = null
+}
+
+variable "enable_notifications" {
+  description = "Send backup failures to notification_sns_topic_arn. A flag of its own because the topic's ARN is unknown until the topic exists, and what gets created must be known at plan."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    # Unknown (and so checked only at apply) while the topic is being created in the same run.
+    condition     = var.enable_notifications == (var.notification_sns_topic_arn != null)
+    error_message = "Set enable_notifications = true exactly when notification_sns_topic_arn is given."
+  }
 }
 
 variable "force_destroy" {

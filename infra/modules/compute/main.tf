@@ -19,6 +19,7 @@ locals {
   worker_service_name = "${var.name}-worker"
   api_family          = "${var.name}-api"
   worker_family       = "${var.name}-worker"
+  migrate_family      = "${var.name}-migrate"
   app_container       = "app"
   adot_container      = "adot-collector"
 
@@ -27,14 +28,33 @@ locals {
 
   ssm_prefix = "/${var.name}/app"
 
+  # The migration task's settings (non-secret; the master credentials come as secrets).
+  migration_environment = {
+    APP_ENVIRONMENT                      = var.environment
+    APP_DATABASE_HOST                    = var.database.instance_address
+    APP_DATABASE_PORT                    = tostring(var.database.port)
+    APP_DATABASE_NAME                    = var.database.name
+    APP_DATABASE_SSL                     = "verify-full"
+    APP_DATABASE_SSL_ROOT_CERT           = var.migration.ssl_root_cert
+    APP_DATABASE_APP_ROLE                = var.database.app_username
+    APP_DATABASE_IAM_AUTH                = "false"
+    APP_DATABASE_COMMAND_TIMEOUT_SECONDS = "120" # long DDL
+    APP_AWS_REGION                       = local.region
+  }
+
   # Non-secret configuration: SSM Parameter Store, injected through the task definition's
   # `secrets`, so a change needs no new task definition revision, only a redeploy.
   app_config = {
-    APP_ENVIRONMENT          = var.environment
-    APP_DATABASE_HOST        = var.database.host
-    APP_DATABASE_PORT        = tostring(var.database.port)
-    APP_DATABASE_NAME        = var.database.name
-    APP_DATABASE_SSL         = "require"
+    APP_ENVIRONMENT   = var.environment
+    APP_DATABASE_HOST = var.database.host
+    APP_DATABASE_PORT = tostring(var.database.port)
+    APP_DATABASE_NAME = var.database.name
+    # IAM tokens per new connection, signed with the task role (ADR 0056): no password, so
+    # nothing for a rotation to break. TLS checked against the system trust store (RDS
+    # Proxy's certificates come from ACM and chain to Amazon Trust Services roots).
+    APP_DATABASE_USER        = var.database.app_username
+    APP_DATABASE_IAM_AUTH    = "true"
+    APP_DATABASE_SSL         = "verify-full"
     APP_REDIS_HOST           = var.redis.host
     APP_REDIS_PORT           = tostring(var.redis.port)
     APP_REDIS_TLS            = "true"
@@ -47,12 +67,11 @@ locals {
     APP_OTLP_ENDPOINT = "http://localhost:4318"
   }
 
-  # Secrets: Secrets Manager ARNs, with a JSON key where the secret is a JSON document.
+  # Secrets: Secrets Manager ARNs, with a JSON key where the secret is a JSON document. No
+  # database password: the master secret goes to the migration task only (ADR 0056).
   app_secrets = {
-    APP_DATABASE_USER     = "${var.database.secret_arn}:username::"
-    APP_DATABASE_PASSWORD = "${var.database.secret_arn}:password::"
-    APP_REDIS_PASSWORD    = "${var.redis.secret_arn}:password::"
-    APP_JWT_SIGNING_KEY   = aws_secretsmanager_secret.jwt.arn
+    APP_REDIS_PASSWORD  = "${var.redis.secret_arn}:password::"
+    APP_JWT_SIGNING_KEY = aws_secretsmanager_secret.jwt.arn
   }
 
   container_secrets = concat(
@@ -667,7 +686,6 @@ data "aws_iam_policy_document" "task_exec" {
     sid     = "Secrets"
     actions = ["secretsmanager:GetSecretValue"]
     resources = [
-      var.database.secret_arn,
       var.redis.secret_arn,
       aws_secretsmanager_secret.jwt.arn,
     ]
@@ -769,6 +787,13 @@ data "aws_iam_policy_document" "task_common" {
     sid       = "EcsExecSessionKey"
     actions   = ["kms:Decrypt"]
     resources = [var.kms_key_arn]
+  }
+
+  # Log in to RDS Proxy as the app's role with IAM tokens, and as nobody else (ADR 0056).
+  statement {
+    sid       = "DatabaseConnect"
+    actions   = ["rds-db:connect"]
+    resources = [var.database.app_user_arn]
   }
 }
 
@@ -992,6 +1017,164 @@ resource "aws_ecs_task_definition" "worker" {
 
   tags = {
     Name = local.worker_family
+  }
+}
+
+################################################################################
+# Migrations (ADR 0056, amending ADR 0036): their own task definition family, the only
+# place that holds the master credentials. Its execution role may read the RDS-managed
+# master secret (the API's and the worker's may not); it has no task role (Alembic calls no
+# AWS API); it connects to the DB instance directly (the proxy admits IAM users only, and
+# the master user is not one), from its own security group, with TLS verified against the
+# RDS CA bundle baked into the image. The deploy tool registers a revision with the new
+# image and runs it before updating the services. The master secret is read once at start;
+# a rotation during a migration does not affect its open connection.
+################################################################################
+
+resource "aws_security_group" "migration" {
+  name        = "${var.name}-migration"
+  description = "Migration tasks: PostgreSQL to the DB instance, HTTPS out (ECR, logs, secret)"
+  vpc_id      = var.vpc_id
+
+  tags = {
+    Name = "${var.name}-migration"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "migration_to_database" {
+  security_group_id            = aws_security_group.migration.id
+  description                  = "PostgreSQL to the DB instance"
+  ip_protocol                  = "tcp"
+  from_port                    = var.database.port
+  to_port                      = var.database.port
+  referenced_security_group_id = var.database.security_group_id
+
+  tags = {
+    Name = "to-database"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "migration_https" {
+  security_group_id = aws_security_group.migration.id
+  description       = "HTTPS out: ECR, CloudWatch Logs, Secrets Manager (endpoints or NAT)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+
+  tags = {
+    Name = "to-https"
+  }
+}
+
+resource "aws_iam_role" "migrate_exec" {
+  name               = "${var.name}-migrate-exec"
+  description        = "ECS agent for migration tasks: pull the image, write logs, read the database master secret"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+
+  tags = {
+    Name = "${var.name}-migrate-exec"
+  }
+}
+
+data "aws_iam_policy_document" "migrate_exec" {
+  statement {
+    sid       = "EcrAuth"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "EcrPull"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+    ]
+    resources = [aws_ecr_repository.this.arn]
+  }
+
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this["api"].arn}:*"]
+  }
+
+  statement {
+    sid       = "MasterSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [var.database.master_user_secret_arn]
+  }
+
+  statement {
+    sid       = "DecryptMasterSecret"
+    actions   = ["kms:Decrypt"]
+    resources = distinct(compact([var.database.master_user_kms_key_arn, var.kms_key_arn]))
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values = [
+        "secretsmanager.${local.region}.amazonaws.com",
+        "ecr.${local.region}.amazonaws.com",
+      ]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "migrate_exec" {
+  name   = "pull-logs-master-secret"
+  role   = aws_iam_role.migrate_exec.id
+  policy = data.aws_iam_policy_document.migrate_exec.json
+}
+
+resource "aws_ecs_task_definition" "migrate" {
+  family                   = local.migrate_family
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.migration.cpu
+  memory                   = var.migration.memory
+  execution_role_arn       = aws_iam_role.migrate_exec.arn
+  skip_destroy             = true
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.cpu_architecture
+  }
+
+  volume {
+    name = "tmp"
+  }
+
+  container_definitions = jsonencode([
+    {
+      name                   = local.app_container
+      image                  = local.initial_image
+      essential              = true
+      readonlyRootFilesystem = true
+      user                   = var.container_user
+      command                = var.migration.command
+      mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+      linuxParameters        = { initProcessEnabled = true }
+      # Only what a migration needs: no JWT key, no cache token, no AWS permissions.
+      environment = [for k in sort(keys(local.migration_environment)) : { name = k, value = local.migration_environment[k] }]
+      secrets = [
+        { name = "APP_DATABASE_USER", valueFrom = "${var.database.master_user_secret_arn}:username::" },
+        { name = "APP_DATABASE_PASSWORD", valueFrom = "${var.database.master_user_secret_arn}:password::" },
+      ]
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.this["api"].name
+          awslogs-region        = local.region
+          awslogs-stream-prefix = "migrate"
+        }
+      }
+    },
+  ])
+
+  tags = {
+    Name = local.migrate_family
   }
 }
 

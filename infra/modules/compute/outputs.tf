@@ -46,19 +46,29 @@ output "app_container_name" {
 }
 
 output "migration" {
-  description = "How the deploy tool runs migrations: a one-off Fargate task of the API family (latest revision, i.e. the new image) with a command override, in the private subnets with the API security group."
+  description = "How the deploy tool runs migrations (ADR 0056): a one-off Fargate task of the migration family (a new revision with the release's image), in the private subnets with the migration security group. Only this family gets the database master credentials."
   value = {
     cluster                = aws_ecs_cluster.this.name
-    task_definition_family = aws_ecs_task_definition.api.family
+    task_definition_family = aws_ecs_task_definition.migrate.family
     container_name         = local.app_container
-    command                = ["alembic", "upgrade", "head"]
+    command                = var.migration.command
     subnet_ids             = var.private_subnet_ids
-    security_group_ids     = [aws_security_group.api.id]
+    security_group_ids     = [aws_security_group.migration.id]
     assign_public_ip       = false
     capacity_provider      = "FARGATE"
     log_group_name         = aws_cloudwatch_log_group.this["api"].name
-    log_stream_prefix      = "api"
+    log_stream_prefix      = "migrate"
   }
+}
+
+output "migration_security_group_id" {
+  description = "Security group of the migration tasks (the data module lets it reach the DB instance directly)."
+  value       = aws_security_group.migration.id
+}
+
+output "migration_execution_role_arn" {
+  description = "ARN of the migration tasks' execution role, the only role that may read the master secret (the deploy role may pass it to ECS)."
+  value       = aws_iam_role.migrate_exec.arn
 }
 
 output "task_execution_role_arn" {
@@ -72,7 +82,7 @@ output "task_role_arns" {
 }
 
 output "api_security_group_id" {
-  description = "Security group of the API tasks (and of migration tasks)."
+  description = "Security group of the API tasks."
   value       = aws_security_group.api.id
 }
 

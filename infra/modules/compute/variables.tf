@@ -359,13 +359,34 @@ variable "cors_origins" {
 }
 
 variable "database" {
-  description = "Database connection: RDS Proxy endpoint, port, database name, and the RDS-managed secret (JSON keys `username`, `password`)."
+  description = "Database connection (ADR 0056). The app: RDS Proxy endpoint, port, database name, and the role it logs in as with IAM tokens (`app_username`, allowed by `app_user_arn`, the `rds-db:connect` resource). The migration task only: the instance's own address, its security group, and the RDS-managed master secret (JSON keys `username`, `password`) with its KMS key."
   type = object({
-    host       = string
-    port       = number
-    name       = string
-    secret_arn = string
+    host                    = string
+    port                    = number
+    name                    = string
+    app_username            = string
+    app_user_arn            = string
+    instance_address        = string
+    security_group_id       = string
+    master_user_secret_arn  = string
+    master_user_kms_key_arn = string
   })
+
+  validation {
+    condition     = can(regex("^arn:[^:]+:rds-db:[^:]+:[^:]+:dbuser:[^/:]+/${var.database.app_username}$", var.database.app_user_arn))
+    error_message = "database.app_user_arn must be the proxy's dbuser ARN for app_username: arn:PARTITION:rds-db:REGION:ACCOUNT:dbuser:PROXY_RESOURCE_ID/APP_USERNAME."
+  }
+}
+
+variable "migration" {
+  description = "Size of the migration task (a separate task definition family, ADR 0056) and where it trusts the database's certificate (`ssl_root_cert`: the RDS CA bundle the image ships)."
+  type = object({
+    cpu           = optional(number, 256)
+    memory        = optional(number, 512)
+    command       = optional(list(string), ["alembic", "upgrade", "head"])
+    ssl_root_cert = optional(string, "/app/certs/rds-global-bundle.pem")
+  })
+  default = {}
 }
 
 variable "redis" {

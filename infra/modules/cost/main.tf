@@ -1,5 +1,7 @@
 locals {
-  has_subscriber = length(var.notification_emails) > 0 || var.sns_topic_arn != null
+  # Every count/for_each below is keyed on known-at-plan inputs (the flags and the e-mail list),
+  # never on sns_topic_arn, which is unknown until the topic is created in the same apply.
+  has_subscriber = length(var.notification_emails) > 0 || var.enable_sns_notifications
 
   budget_notifications = concat(
     [for t in var.budget_alert_thresholds.actual : { type = "ACTUAL", threshold = t }],
@@ -7,7 +9,7 @@ locals {
   )
 
   anomaly_subscriptions = merge(
-    var.sns_topic_arn == null ? {} : { immediate = { frequency = "IMMEDIATE", type = "SNS", addresses = [var.sns_topic_arn] } },
+    var.enable_sns_notifications ? { immediate = { frequency = "IMMEDIATE", type = "SNS", addresses = [var.sns_topic_arn] } } : {},
     length(var.notification_emails) == 0 ? {} : { daily = { frequency = "DAILY", type = "EMAIL", addresses = var.notification_emails } },
   )
 }
@@ -41,7 +43,7 @@ resource "aws_budgets_budget" "monthly" {
       threshold_type             = "PERCENTAGE"
       notification_type          = notification.value.type
       subscriber_email_addresses = var.notification_emails
-      subscriber_sns_topic_arns  = var.sns_topic_arn == null ? [] : [var.sns_topic_arn]
+      subscriber_sns_topic_arns  = var.enable_sns_notifications ? [var.sns_topic_arn] : []
     }
   }
 
@@ -77,7 +79,7 @@ resource "aws_ce_anomaly_subscription" "this" {
   monitor_arn_list = [aws_ce_anomaly_monitor.this[0].arn]
 
   dynamic "subscriber" {
-    for_each = toset(each.value.addresses)
+    for_each = each.value.addresses
 
     content {
       type    = each.value.type
@@ -100,8 +102,10 @@ resource "aws_ce_anomaly_subscription" "this" {
 # Cost allocation tags
 ################################################################################
 
+# Cost Explorer accepts a key only after it has seen it on a resource (up to 24 hours after the
+# first apply), so activation is a second, later step: activate_cost_allocation_tags = true.
 resource "aws_ce_cost_allocation_tag" "this" {
-  for_each = toset(var.cost_allocation_tags)
+  for_each = var.activate_cost_allocation_tags ? toset(var.cost_allocation_tags) : toset([])
 
   tag_key = each.value
   status  = "Active"

@@ -53,9 +53,22 @@ variable "notification_emails" {
 }
 
 variable "sns_topic_arn" {
-  description = "SNS topic for budget alerts and immediate anomaly alerts (the observability module's alarm topic; its policy lets budgets and costalerts publish). Null sends e-mail only."
+  description = "SNS topic for budget alerts and immediate anomaly alerts (the observability module's alarm topic; its policy lets budgets and costalerts publish). Used only when enable_sns_notifications is true."
   type        = string
   default     = null
+}
+
+variable "enable_sns_notifications" {
+  description = "Send budget alerts and immediate anomaly alerts to sns_topic_arn. A flag of its own because the topic's ARN is unknown until the topic exists, and what gets created must be known at plan."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    # Unknown (and so checked only at apply) while the topic is being created in the same run.
+    condition     = var.enable_sns_notifications == (var.sns_topic_arn != null)
+    error_message = "Set enable_sns_notifications = true exactly when sns_topic_arn is given."
+  }
 }
 
 variable "anomaly_threshold_usd" {
@@ -76,7 +89,14 @@ variable "create_anomaly_monitor" {
 }
 
 variable "cost_allocation_tags" {
-  description = "Tag keys to activate as cost allocation tags (account-level; manage them from one environment only). A key can only be activated once AWS has seen it on a resource, up to 24 hours after the first apply."
+  description = "Tag keys to activate as cost allocation tags when activate_cost_allocation_tags is true (account-level; manage them from one environment per account only)."
   type        = list(string)
   default     = []
+}
+
+variable "activate_cost_allocation_tags" {
+  description = "Activate cost_allocation_tags. Leave false on the first apply: Cost Explorer accepts a key only once it has seen it on a resource, up to 24 hours later; then set true and apply again. Until then, budgets and anomaly monitors filtered by a tag see no cost."
+  type        = bool
+  default     = false
+  nullable    = false
 }

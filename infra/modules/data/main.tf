@@ -1,3 +1,4 @@
+data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
@@ -19,6 +20,13 @@ locals {
     "pg_stat_statements.track"            = { value = "top", apply_method = "immediate" }
   }
   parameters = merge(local.base_parameters, var.parameters)
+
+  # `rds-db:connect` resources: the database user behind the instance (the proxy's role) and
+  # behind the proxy (the app's task roles); the proxy's resource ID ends its ARN.
+  rds_db_prefix            = "arn:${data.aws_partition.current.partition}:rds-db:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:dbuser"
+  instance_app_db_user_arn = "${local.rds_db_prefix}:${aws_db_instance.this.resource_id}/${var.app_db_username}"
+  proxy_resource_id        = element(split(":", aws_db_proxy.this.arn), 6)
+  proxy_app_db_user_arn    = "${local.rds_db_prefix}:${local.proxy_resource_id}/${var.app_db_username}"
 }
 
 ################################################################################
@@ -112,19 +120,9 @@ resource "aws_vpc_security_group_egress_rule" "proxy_to_db" {
   }
 }
 
-# RDS Proxy reads the master secret through the Secrets Manager endpoint.
-resource "aws_vpc_security_group_egress_rule" "proxy_to_https" {
-  security_group_id = aws_security_group.proxy.id
-  description       = "HTTPS to Secrets Manager (interface endpoint) inside the VPC"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  cidr_ipv4         = var.vpc_cidr_block
-
-  tags = {
-    Name = "to-secretsmanager"
-  }
-}
+# No HTTPS egress: with end-to-end IAM authentication the proxy reads no secret, so it needs
+# neither a Secrets Manager endpoint nor NAT, in any environment (ADR 0056). PostgreSQL to the
+# database is its only egress.
 
 ################################################################################
 # Parameter group
@@ -224,7 +222,8 @@ resource "aws_db_instance" "this" {
   port     = local.port
 
   # RDS keeps the master password in Secrets Manager and rotates it (every 7 days by
-  # default). Not combinable with `blue_green_update` (see ADR 0033).
+  # default). Not combinable with `blue_green_update` (see ADR 0033). Only the migration task
+  # reads it, at start, and connects directly (ADR 0056); the app uses IAM tokens.
   manage_master_user_password   = true
   master_user_secret_kms_key_id = var.kms_key_arn
 
@@ -256,6 +255,7 @@ resource "aws_db_instance" "this" {
   allow_major_version_upgrade = false
   apply_immediately           = var.apply_immediately
 
+  # The proxy logs in with IAM as the app role (end-to-end IAM, ADR 0056).
   iam_database_authentication_enabled = true
 
   performance_insights_enabled          = var.performance_insights_enabled
@@ -278,7 +278,12 @@ resource "aws_db_instance" "this" {
 }
 
 ################################################################################
-# RDS Proxy: TLS required, authenticates with the RDS-managed master secret
+# RDS Proxy: TLS required, end-to-end IAM authentication (ADR 0056)
+#
+# Clients log in with IAM tokens (their role needs `rds-db:connect` on the proxy's dbuser ARN,
+# see the `app_db_user_arn` output) and the proxy logs in to the database with IAM as the same
+# user. No secret is involved: a rotation of the master password cannot break the app, the
+# app never holds the master password, and the proxy needs no route to Secrets Manager.
 ################################################################################
 
 data "aws_iam_policy_document" "proxy_assume" {
@@ -288,6 +293,12 @@ data "aws_iam_policy_document" "proxy_assume" {
     principals {
       type        = "Service"
       identifiers = ["rds.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
     }
   }
 }
@@ -301,28 +312,18 @@ resource "aws_iam_role" "proxy" {
   }
 }
 
+# The proxy may log in to this instance as the app's role only; the master user stays out of
+# the proxy (migrations connect to the instance directly, see `direct_client_security_group_ids`).
 data "aws_iam_policy_document" "proxy" {
   statement {
-    sid       = "ReadMasterSecret"
-    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-    resources = [aws_db_instance.this.master_user_secret[0].secret_arn]
-  }
-
-  statement {
-    sid       = "DecryptMasterSecret"
-    actions   = ["kms:Decrypt"]
-    resources = [var.kms_key_arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["secretsmanager.${data.aws_region.current.region}.amazonaws.com"]
-    }
+    sid       = "ConnectAsAppRole"
+    actions   = ["rds-db:connect"]
+    resources = [local.instance_app_db_user_arn]
   }
 }
 
 resource "aws_iam_role_policy" "proxy" {
-  name   = "read-master-secret"
+  name   = "connect-as-app-role"
   role   = aws_iam_role.proxy.id
   policy = data.aws_iam_policy_document.proxy.json
 }
@@ -337,13 +338,8 @@ resource "aws_db_proxy" "this" {
   vpc_subnet_ids         = var.proxy_subnet_ids
   vpc_security_group_ids = [aws_security_group.proxy.id]
 
-  auth {
-    auth_scheme               = "SECRETS"
-    description               = "RDS-managed master user secret"
-    iam_auth                  = "DISABLED"
-    client_password_auth_type = "POSTGRES_SCRAM_SHA_256"
-    secret_arn                = aws_db_instance.this.master_user_secret[0].secret_arn
-  }
+  # Client to proxy and proxy to database both with IAM (provider >= 6.15); no `auth` block.
+  default_auth_scheme = "IAM_AUTH"
 
   tags = {
     Name = "${local.identifier}-proxy"

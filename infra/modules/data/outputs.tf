@@ -29,7 +29,7 @@ output "master_username" {
 }
 
 output "master_user_secret_arn" {
-  description = "ARN of the RDS-managed Secrets Manager secret (JSON keys `username`, `password`)."
+  description = "ARN of the RDS-managed Secrets Manager secret (JSON keys `username`, `password`). Only the migration task may read it (ADR 0056)."
   value       = aws_db_instance.this.master_user_secret[0].secret_arn
 }
 
@@ -39,7 +39,7 @@ output "master_user_secret_kms_key_arn" {
 }
 
 output "proxy_endpoint" {
-  description = "Endpoint of RDS Proxy (`APP_DATABASE_HOST`); TLS is required."
+  description = "Endpoint of RDS Proxy (`APP_DATABASE_HOST`); TLS and IAM authentication are required."
   value       = aws_db_proxy.this.endpoint
 }
 
@@ -51,6 +51,21 @@ output "proxy_name" {
 output "proxy_arn" {
   description = "ARN of RDS Proxy."
   value       = aws_db_proxy.this.arn
+}
+
+output "proxy_resource_id" {
+  description = "Resource ID of RDS Proxy (`prx-...`, the last part of its ARN), used in `rds-db:connect` ARNs."
+  value       = local.proxy_resource_id
+}
+
+output "app_db_username" {
+  description = "PostgreSQL role the app logs in as (`APP_DATABASE_USER`, `APP_DATABASE_APP_ROLE`)."
+  value       = var.app_db_username
+}
+
+output "app_db_user_arn" {
+  description = "The `rds-db:connect` resource the app's task roles need: the app role behind RDS Proxy."
+  value       = local.proxy_app_db_user_arn
 }
 
 output "db_security_group_id" {

@@ -13,16 +13,6 @@ variable "vpc_id" {
   type        = string
 }
 
-variable "vpc_cidr_block" {
-  description = "CIDR block of the VPC (RDS Proxy reaches the Secrets Manager interface endpoint inside it)."
-  type        = string
-
-  validation {
-    condition     = can(cidrhost(var.vpc_cidr_block, 0))
-    error_message = "vpc_cidr_block must be a valid CIDR block."
-  }
-}
-
 variable "isolated_subnet_ids" {
   description = "Isolated (no internet route) subnets for the DB subnet group; at least two AZs."
   type        = list(string)
@@ -138,6 +128,17 @@ variable "master_username" {
   validation {
     condition     = can(regex("^[a-z][a-z0-9_]{0,15}$", var.master_username)) && !contains(["postgres", "admin", "rdsadmin"], var.master_username)
     error_message = "master_username must be 1-16 lowercase letters, digits or underscores, not a reserved name."
+  }
+}
+
+variable "app_db_username" {
+  description = "PostgreSQL role the app logs in as through RDS Proxy with IAM tokens. The migrations create it (setting `APP_DATABASE_APP_ROLE`) with DML only and `rds_iam`; the master user is for migrations only."
+  type        = string
+  default     = "taskapp_app"
+
+  validation {
+    condition     = can(regex("^[a-z_][a-z0-9_]{0,62}$", var.app_db_username)) && var.app_db_username != var.master_username
+    error_message = "app_db_username must be a lower-case PostgreSQL identifier (at most 63 characters) other than master_username."
   }
 }
 

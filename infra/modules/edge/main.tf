@@ -265,19 +265,16 @@ resource "aws_acm_certificate" "this" {
   }
 }
 
+# Keyed by the certificate's domain name, known at plan. Keys taken from
+# domain_validation_options would be known at plan only because the real provider pre-fills
+# them; with any other planner (a mocked first plan) they are unknown and for_each fails.
 resource "aws_route53_record" "validation" {
-  for_each = {
-    for dvo in aws_acm_certificate.this.domain_validation_options : dvo.domain_name => {
-      name   = dvo.resource_record_name
-      type   = dvo.resource_record_type
-      record = dvo.resource_record_value
-    }
-  }
+  for_each = toset([var.domain_name])
 
   zone_id         = var.route53_zone_id
-  name            = each.value.name
-  type            = each.value.type
-  records         = [each.value.record]
+  name            = one([for dvo in aws_acm_certificate.this.domain_validation_options : dvo.resource_record_name if dvo.domain_name == each.key])
+  type            = one([for dvo in aws_acm_certificate.this.domain_validation_options : dvo.resource_record_type if dvo.domain_name == each.key])
+  records         = [one([for dvo in aws_acm_certificate.this.domain_validation_options : dvo.resource_record_value if dvo.domain_name == each.key])]
   ttl             = 60
   allow_overwrite = true
 }

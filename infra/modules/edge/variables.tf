@@ -29,7 +29,7 @@ variable "site_bucket_name" {
   default     = null
 
   validation {
-    condition     = var.site_bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.site_bucket_name))
+    condition     = var.site_bucket_name == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.site_bucket_name))
     error_message = "site_bucket_name must be a valid S3 bucket name."
   }
 }

@@ -1,4 +1,6 @@
 data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 
 data "aws_availability_zones" "available" {
   #checkov:skip=CKV_AWS_394:Read only when var.azs is null, then sliced to the first az_count names; subnets are keyed by AZ name, so a zone AWS adds does not change or move them. Callers who want a closed set pass var.azs.
@@ -231,6 +233,19 @@ data "aws_iam_policy_document" "flow_logs_assume" {
       type        = "Service"
       identifiers = ["vpc-flow-logs.amazonaws.com"]
     }
+
+    # Confused-deputy protection: only this account's flow logs may assume the role.
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:vpc-flow-log/*"]
+    }
   }
 }
 
@@ -275,6 +290,9 @@ resource "aws_flow_log" "this" {
   tags = {
     Name = var.name
   }
+
+  # First apply: without the role's permissions in place, delivery starts in an error state.
+  depends_on = [aws_iam_role_policy.flow_logs]
 }
 
 ################################################################################

@@ -25,7 +25,7 @@ variable "azs" {
   default     = null
 
   validation {
-    condition     = var.azs == null || (length(var.azs) >= 2 && length(var.azs) <= 8 && length(distinct(var.azs)) == length(var.azs))
+    condition     = var.azs == null ? true : (length(var.azs) >= 2 && length(var.azs) <= 8 && length(distinct(var.azs)) == length(var.azs))
     error_message = "azs must list 2 to 8 distinct Availability Zones."
   }
 }

@@ -62,24 +62,74 @@ resource "aws_sns_topic" "alarms" {
   tags = { Name = "${var.name}-alarms" }
 }
 
-data "aws_iam_policy_document" "alarms_topic" {
-  statement {
-    sid       = "AwsServicesPublish"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.alarms.arn]
+locals {
+  partition = data.aws_partition.current.partition
 
-    principals {
-      type = "Service"
-      identifiers = [
-        "cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com",
-        "backup.amazonaws.com", "events.amazonaws.com",
-      ]
+  # Every AWS service that publishes to the alarm topic, with the confused-deputy conditions
+  # its documentation supports. AWS Backup documents none (and supports no cross-account
+  # topics); the KMS key policy (security module) admits the same services.
+  topic_publishers = {
+    CloudWatchAlarms = {
+      service   = "cloudwatch.amazonaws.com"
+      account   = true
+      arn_likes = ["arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:*"]
     }
+    Budgets = {
+      service   = "budgets.amazonaws.com"
+      account   = true
+      arn_likes = ["arn:${local.partition}:budgets::${local.account_id}:*"]
+    }
+    CostAnomalyDetection = {
+      service   = "costalerts.amazonaws.com"
+      account   = true
+      arn_likes = []
+    }
+    EventBridgeRules = {
+      service   = "events.amazonaws.com"
+      account   = false
+      arn_likes = ["arn:${local.partition}:events:${local.region}:${local.account_id}:rule/*"]
+    }
+    AwsBackup = {
+      service   = "backup.amazonaws.com"
+      account   = false
+      arn_likes = []
+    }
+  }
+}
 
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
+data "aws_iam_policy_document" "alarms_topic" {
+  dynamic "statement" {
+    for_each = local.topic_publishers
+
+    content {
+      sid       = statement.key
+      actions   = ["sns:Publish"]
+      resources = [aws_sns_topic.alarms.arn]
+
+      principals {
+        type        = "Service"
+        identifiers = [statement.value.service]
+      }
+
+      dynamic "condition" {
+        for_each = statement.value.account ? [local.account_id] : []
+
+        content {
+          test     = "StringEquals"
+          variable = "aws:SourceAccount"
+          values   = [condition.value]
+        }
+      }
+
+      dynamic "condition" {
+        for_each = length(statement.value.arn_likes) > 0 ? [statement.value.arn_likes] : []
+
+        content {
+          test     = "ArnLike"
+          variable = "aws:SourceArn"
+          values   = condition.value
+        }
+      }
     }
   }
 

@@ -9,7 +9,7 @@ variable "name" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of the customer-managed KMS key for the log groups and the alarm topic (the security module's `logs` key; its policy lets CloudWatch Logs and CloudWatch alarms use it)."
+  description = "ARN of the customer-managed KMS key for the log groups and the alarm topic (the security module's `logs` key; its policy lets CloudWatch Logs and every service that publishes to the topic use it)."
   type        = string
 
   validation {

@@ -129,20 +129,22 @@ data "aws_iam_policy_document" "kms" {
     for_each = each.key == "logs" ? [1] : []
 
     content {
-      # CloudWatch alarms, AWS Budgets and Cost Anomaly Detection publish to the KMS-encrypted SNS topic.
+      # Every AWS service that publishes to the KMS-encrypted alarm topic (observability module):
+      # CloudWatch alarms, AWS Budgets, Cost Anomaly Detection, AWS Backup vault notifications
+      # and EventBridge rules (backup failures). No aws:SourceAccount/SourceArn condition here:
+      # AWS documents none for these KMS calls (made through SNS), and a condition the request
+      # does not carry silently drops every alert. The topic policy carries the confused-deputy
+      # conditions.
       sid       = "NotificationPublishers"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
       resources = ["*"]
 
       principals {
-        type        = "Service"
-        identifiers = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com", "events.amazonaws.com"]
-      }
-
-      condition {
-        test     = "StringEquals"
-        variable = "aws:SourceAccount"
-        values   = [local.account_id]
+        type = "Service"
+        identifiers = [
+          "cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com",
+          "backup.amazonaws.com", "events.amazonaws.com",
+        ]
       }
     }
   }
@@ -601,6 +603,10 @@ resource "aws_config_configuration_recorder" "this" {
     all_supported                 = true
     include_global_resource_types = true
   }
+
+  # First apply: the recorder and the delivery channel are checked against the role's
+  # permissions when they are created; wait for the managed and inline policies.
+  depends_on = [aws_iam_role_policy_attachment.config, aws_iam_role_policy.config]
 }
 
 resource "aws_config_delivery_channel" "this" {

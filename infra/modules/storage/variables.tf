@@ -14,7 +14,7 @@ variable "bucket_name" {
   default     = null
 
   validation {
-    condition     = var.bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))
+    condition     = var.bucket_name == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))
     error_message = "bucket_name must be a valid S3 bucket name."
   }
 }
@@ -25,7 +25,7 @@ variable "log_bucket_name" {
   default     = null
 
   validation {
-    condition     = var.log_bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.log_bucket_name))
+    condition     = var.log_bucket_name == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.log_bucket_name))
     error_message = "log_bucket_name must be a valid S3 bucket name."
   }
 }
@@ -123,12 +123,12 @@ variable "replication" {
   default = null
 
   validation {
-    condition     = var.replication == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.replication.region))
+    condition     = var.replication == null ? true : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.replication.region))
     error_message = "replication.region must be an AWS Region code."
   }
 
   validation {
-    condition     = var.replication == null || contains(["STANDARD", "STANDARD_IA", "INTELLIGENT_TIERING", "ONEZONE_IA", "GLACIER_IR"], try(var.replication.storage_class, "STANDARD_IA"))
+    condition     = var.replication == null ? true : contains(["STANDARD", "STANDARD_IA", "INTELLIGENT_TIERING", "ONEZONE_IA", "GLACIER_IR"], var.replication.storage_class)
     error_message = "replication.storage_class must be STANDARD, STANDARD_IA, INTELLIGENT_TIERING, ONEZONE_IA or GLACIER_IR."
   }
 }

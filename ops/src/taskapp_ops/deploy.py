@@ -5,7 +5,8 @@
 
 Order: read the deploy manifest (SSM) -> image (build and push, or check an existing tag) ->
 register new API and worker task definition revisions (only the app image changes) -> run the
-migrations as a one-off Fargate task of the new API revision and require exit code 0 -> point
+migrations as a one-off Fargate task (a new revision of the migration family, ADR 0056; or of
+the new API revision when the manifest names the API family) and require exit code 0 -> point
 the services at the new revisions and wait until they are stable -> publish the frontend
 (content-hashed assets first, index.html last, nothing deleted) -> invalidate /index.html.
 
@@ -157,10 +158,10 @@ class Manifest:
         except (ValueError, TypeError, KeyError) as exc:
             detail = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
             raise ConfigError(f"deploy manifest {name} is not valid: {detail}") from None
-        if migration.task_definition_family != manifest.api_task_definition_family:
+        if migration.task_definition_family == manifest.worker_task_definition_family:
             raise ConfigError(
-                f"deploy manifest {name}: migrations must run the API family "
-                f"{manifest.api_task_definition_family}, not {migration.task_definition_family}"
+                f"deploy manifest {name}: migrations must not run the worker family "
+                f"{migration.task_definition_family}"
             )
         return manifest
 
@@ -552,8 +553,19 @@ def deploy(options: Options, clients: Clients, log: Log) -> Summary:
         log("migrations skipped (--skip-migrations)")
         summary.migration_task = "skipped"
     else:
+        migration_task_definition = summary.api_task_definition
+        family = manifest.migration.task_definition_family
+        if family != manifest.api_task_definition_family:
+            # Its own family (ADR 0056): the only one with the database master credentials.
+            migration_task_definition = register_revision(
+                clients.ecs,
+                latest_task_definition(clients.ecs, family),
+                manifest.migration.container_name,
+                summary.image,
+            )
+            log(f"registered {migration_task_definition}")
         summary.migration_task = run_migration(
-            clients.ecs, manifest.migration, summary.api_task_definition, options, log
+            clients.ecs, manifest.migration, migration_task_definition, options, log
         )
         log("migrations done")
 

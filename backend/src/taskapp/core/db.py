@@ -2,6 +2,7 @@
 
 Connection settings work through RDS Proxy: no server-side prepared statement cache
 (statement_cache_size=0), which would otherwise pin every client to one database connection.
+In AWS the password is an IAM token asked for per new connection (core/db_auth.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, MetaData, event, func
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
@@ -26,9 +27,11 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from taskapp.core import db_auth
+from taskapp.core.db_auth import PasswordProvider
 from taskapp.core.errors import ServiceUnavailable
 from taskapp.core.resilience import CircuitBreaker
-from taskapp.core.settings import Settings
+from taskapp.core.settings import DatabaseSettings, Settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -72,16 +75,21 @@ def is_connectivity_error(exc: BaseException) -> bool:
     return isinstance(exc, CONNECTIVITY_ERRORS)
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
+def create_engine(
+    settings: DatabaseSettings, password_provider: PasswordProvider | None = None
+) -> AsyncEngine:
+    """The app's engine. With a password provider (IAM auth in AWS, see core/db_auth.py) every
+    new connection asks it for its password, so a rotated credential needs no restart."""
     connect_args: dict[str, Any] = {
         "statement_cache_size": 0,
         "timeout": settings.database_connect_timeout_seconds,
         "command_timeout": settings.database_command_timeout_seconds,
         "server_settings": {"application_name": "taskapp"},
     }
-    if settings.database_ssl == "require":
-        connect_args["ssl"] = "require"
-    return create_async_engine(
+    tls = db_auth.ssl_context(settings)
+    if tls is not None:
+        connect_args["ssl"] = tls
+    engine = create_async_engine(
         settings.sqlalchemy_database_url,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_pool_overflow,
@@ -90,6 +98,18 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_recycle=1800,
         connect_args=connect_args,
     )
+    provider = password_provider or db_auth.password_provider(settings)
+    if provider is not None:
+        _use_password_provider(engine, provider)
+    return engine
+
+
+def _use_password_provider(engine: AsyncEngine, provider: PasswordProvider) -> None:
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _fresh_password(
+        dialect: object, conn_rec: object, cargs: object, cparams: dict[str, Any]
+    ) -> None:
+        cparams["password"] = provider()
 
 
 class Database:

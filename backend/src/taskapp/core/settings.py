@@ -1,13 +1,14 @@
 """All configuration, read once from the environment (prefix APP_).
 
 In AWS, ECS injects secrets (Secrets Manager) and parameters (SSM) as environment variables,
-so nothing here calls an AWS API at start-up.
+so nothing here calls an AWS API at start-up. The database password is not among them: the app
+signs an IAM token per connection (core/db_auth.py, ADR 0056).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from urllib.parse import quote
 
 from pydantic import Field, SecretStr, model_validator
@@ -18,29 +19,83 @@ LOCAL_ENVIRONMENTS: frozenset[str] = frozenset({"local", "test"})
 _PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "dev", "test"})
 
 
-class Settings(BaseSettings):
+class DatabaseSettings(BaseSettings):
+    """What a database connection needs, and nothing else: the migration task (ADR 0056) reads
+    only these, so it needs neither the JWT key nor the cache token. `Settings` extends it."""
+
     model_config = SettingsConfigDict(env_prefix="APP_", extra="ignore", frozen=True)
 
     environment: Environment = "local"
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    host: str = "127.0.0.1"  # the container image sets 0.0.0.0
-    port: int = Field(default=8000, ge=1, le=65535)
-    git_sha: str = "unknown"
-    build_time: str = "unknown"
 
-    # Database: a full URL, or its parts (ECS passes the RDS-managed secret's fields).
+    # Database: a full URL, or its parts.
     database_url: SecretStr | None = None
     database_host: str = "127.0.0.1"
     database_port: int = Field(default=5432, ge=1, le=65535)
     database_name: str = "taskapp"
     database_user: str = "taskapp"
     database_password: SecretStr | None = None
-    database_ssl: Literal["disable", "require"] = "disable"
+    # In AWS the app logs in to RDS Proxy with IAM: every new connection gets a fresh 15-minute
+    # token signed with the task role (core/db_auth.py), so there is no password to rotate.
+    database_iam_auth: bool = False
+    # verify-full: TLS with the server certificate checked against the CA bundle
+    # `database_ssl_root_cert`, or the system trust store when unset (RDS Proxy's certificates
+    # come from ACM and chain to Amazon Trust Services roots, which the trust store holds).
+    database_ssl: Literal["disable", "require", "verify-full"] = "disable"
+    database_ssl_root_cert: str | None = None
+    # The least-privilege login role the migrations create and grant DML to (ADR 0056); unset:
+    # the migrations create no role (e.g. against a server where you may not create roles).
+    database_app_role: str | None = Field(
+        default=None, pattern=r"^[a-z_][a-z0-9_]{0,62}$", max_length=63
+    )
     database_pool_size: int = Field(default=10, ge=1, le=200)
     database_pool_overflow: int = Field(default=5, ge=0, le=200)
     database_pool_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     database_connect_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     database_command_timeout_seconds: float = Field(default=5.0, gt=0, le=120)
+    aws_region: str = "us-east-1"
+
+    @model_validator(mode="after")
+    def _database_credentials_outside_local(self) -> Self:
+        if self.environment in LOCAL_ENVIRONMENTS:
+            return self
+        if self.database_iam_auth:
+            if self.database_ssl == "disable":
+                raise ValueError("APP_DATABASE_IAM_AUTH needs TLS: set APP_DATABASE_SSL.")
+            return self
+        if self.database_url is None and self.database_password is None:
+            raise ValueError(
+                "Set APP_DATABASE_IAM_AUTH=true, APP_DATABASE_URL or APP_DATABASE_PASSWORD."
+            )
+        return self
+
+    @property
+    def is_local(self) -> bool:
+        return self.environment in LOCAL_ENVIRONMENTS
+
+    @property
+    def sqlalchemy_database_url(self) -> str:
+        if self.database_url is not None:
+            url = self.database_url.get_secret_value()
+            for prefix in ("postgresql://", "postgres://"):
+                if url.startswith(prefix):
+                    return "postgresql+asyncpg://" + url[len(prefix) :]
+            return url
+        # With IAM auth the password is a token set per connection (core/db.py), not in the URL.
+        password = self.database_password.get_secret_value() if self.database_password else ""
+        if self.database_iam_auth:
+            password = ""
+        return (
+            f"postgresql+asyncpg://{quote(self.database_user, safe='')}:{quote(password, safe='')}"
+            f"@{self.database_host}:{self.database_port}/{self.database_name}"
+        )
+
+
+class Settings(DatabaseSettings):
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    host: str = "127.0.0.1"  # the container image sets 0.0.0.0
+    port: int = Field(default=8000, ge=1, le=65535)
+    git_sha: str = "unknown"
+    build_time: str = "unknown"
 
     # Redis: cache, rate limits. Not critical: the API degrades without it.
     redis_url: SecretStr | None = None
@@ -51,8 +106,8 @@ class Settings(BaseSettings):
     redis_timeout_seconds: float = Field(default=0.25, gt=0, le=10)
     cache_ttl_seconds: int = Field(default=60, ge=1, le=86400)
 
-    # AWS (the endpoint URL points at an emulator locally; unset in AWS).
-    aws_region: str = "us-east-1"
+    # AWS (the endpoint URL points at an emulator locally; unset in AWS). `aws_region` is in
+    # DatabaseSettings (IAM tokens are signed for it).
     aws_endpoint_url: str | None = None
     aws_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     s3_bucket: str = "taskapp-local"
@@ -107,27 +162,7 @@ class Settings(BaseSettings):
                 "APP_JWT_SIGNING_KEY must be a random value of at least 32 characters "
                 f"in the {self.environment} environment."
             )
-        if self.database_url is None and self.database_password is None:
-            raise ValueError("Set APP_DATABASE_URL or APP_DATABASE_PASSWORD.")
         return self
-
-    @property
-    def is_local(self) -> bool:
-        return self.environment in LOCAL_ENVIRONMENTS
-
-    @property
-    def sqlalchemy_database_url(self) -> str:
-        if self.database_url is not None:
-            url = self.database_url.get_secret_value()
-            for prefix in ("postgresql://", "postgres://"):
-                if url.startswith(prefix):
-                    return "postgresql+asyncpg://" + url[len(prefix) :]
-            return url
-        password = self.database_password.get_secret_value() if self.database_password else ""
-        return (
-            f"postgresql+asyncpg://{quote(self.database_user, safe='')}:{quote(password, safe='')}"
-            f"@{self.database_host}:{self.database_port}/{self.database_name}"
-        )
 
     @property
     def redis_connection_url(self) -> str:

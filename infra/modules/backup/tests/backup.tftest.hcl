@@ -16,6 +16,8 @@ variables {
 run "single_region" {
   command = plan
 
+  # Every attribute of the rules is known at plan (opt_in_to_archive_for_supported_resources is
+  # set explicitly), so the set's length is known too.
   assert {
     condition     = length(aws_backup_plan.this.rule) == 3
     error_message = "Daily, weekly and monthly rules."
@@ -32,8 +34,13 @@ run "single_region" {
   }
 
   assert {
-    condition     = one(aws_backup_selection.this.selection_tag).key == "Backup"
-    error_message = "Resources are selected by the Backup tag."
+    condition     = one(aws_backup_selection.this.selection_tag).key == "Backup" && one(aws_backup_selection.this.selection_tag).value == "tasktracker-test"
+    error_message = "Resources are selected by a Backup tag whose value is the plan's own name (no cross-environment selection)."
+  }
+
+  assert {
+    condition     = length(aws_backup_vault_notifications.this) == 0 && length(aws_cloudwatch_event_rule.backup_failed) == 0
+    error_message = "No notifications without enable_notifications."
   }
 }
 
@@ -49,8 +56,19 @@ run "copy_to_second_region" {
     error_message = "The copy vault and its key live in the second region."
   }
 
+  # The copy actions hold the copy vault's ARN, unknown at plan: assert on the known rule names.
   assert {
-    condition     = length([for r in aws_backup_plan.this.rule : r if length(r.copy_action) > 0]) == 2
+    condition     = toset(output.copy_rule_names) == toset(["weekly", "monthly"])
     error_message = "Weekly and monthly recovery points are copied."
   }
+}
+
+run "topic_without_flag_is_rejected" {
+  command = plan
+
+  variables {
+    notification_sns_topic_arn = "arn:aws:sns:eu-west-1:123456789012:tasktracker-test-alarms"
+  }
+
+  expect_failures = [var.enable_notifications]
 }

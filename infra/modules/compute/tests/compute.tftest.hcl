@@ -62,10 +62,15 @@ variables {
   cors_origins       = ["https://app.example.com"]
 
   database = {
-    host       = "taskapp-test-postgres-proxy.proxy-abc.xx-test-1.rds.amazonaws.com"
-    port       = 5432
-    name       = "taskapp"
-    secret_arn = "arn:aws:secretsmanager:xx-test-1:111122223333:secret:rds!db-0000-AbCdEf"
+    host                    = "taskapp-test-postgres-proxy.proxy-abc.xx-test-1.rds.amazonaws.com"
+    port                    = 5432
+    name                    = "taskapp"
+    app_username            = "taskapp_app"
+    app_user_arn            = "arn:aws:rds-db:xx-test-1:111122223333:dbuser:prx-0123456789abcdef0/taskapp_app"
+    instance_address        = "taskapp-test-postgres.abc.xx-test-1.rds.amazonaws.com"
+    security_group_id       = "sg-0000000000000000d"
+    master_user_secret_arn  = "arn:aws:secretsmanager:xx-test-1:111122223333:secret:rds!db-0000-AbCdEf"
+    master_user_kms_key_arn = "arn:aws:kms:xx-test-1:111122223333:key/00000000-0000-0000-0000-000000000000"
   }
 
   redis = {
@@ -128,5 +133,72 @@ run "rolling_internal_alb" {
   assert {
     condition     = aws_lb.this.internal && length(aws_lb_target_group.api) == 1 && length(aws_lb_listener_rule.test) == 0
     error_message = "Internal ALB with a rolling deployment has one target group and no test rule."
+  }
+}
+
+# ADR 0056: the app logs in with IAM tokens as the least-privilege role; only the migration
+# family holds the master credentials.
+run "database_credentials" {
+  command = plan
+
+  assert {
+    condition     = aws_ssm_parameter.config["APP_DATABASE_IAM_AUTH"].value == "true" && aws_ssm_parameter.config["APP_DATABASE_USER"].value == "taskapp_app" && aws_ssm_parameter.config["APP_DATABASE_SSL"].value == "verify-full"
+    error_message = "The app must log in as the app role with IAM tokens over verified TLS."
+  }
+
+  assert {
+    condition = alltrue([
+      for family in [aws_ecs_task_definition.api, aws_ecs_task_definition.worker] :
+      length([for s in jsondecode(family.container_definitions)[0].secrets : s if startswith(s.valueFrom, var.database.master_user_secret_arn)]) == 0
+    ])
+    error_message = "The API and worker task definitions must not inject the master secret."
+  }
+
+  assert {
+    condition     = !contains(flatten([for st in data.aws_iam_policy_document.task_exec.statement : st.resources]), var.database.master_user_secret_arn)
+    error_message = "The API/worker execution role must not be able to read the master secret."
+  }
+
+  assert {
+    condition     = [for st in data.aws_iam_policy_document.task_common.statement : st.resources if st.sid == "DatabaseConnect"] == [[var.database.app_user_arn]]
+    error_message = "The task roles may rds-db:connect as the app role behind the proxy, and nothing else."
+  }
+
+  assert {
+    condition     = [for st in data.aws_iam_policy_document.task_common.statement : st.actions if st.sid == "DatabaseConnect"] == [["rds-db:connect"]]
+    error_message = "DatabaseConnect grants rds-db:connect only."
+  }
+
+  assert {
+    condition     = [for st in data.aws_iam_policy_document.migrate_exec.statement : st.resources if st.sid == "MasterSecret"] == [[var.database.master_user_secret_arn]]
+    error_message = "Only the migration execution role reads the master secret."
+  }
+
+  assert {
+    condition     = aws_ecs_task_definition.migrate.family == "taskapp-test-migrate" && aws_ecs_task_definition.migrate.task_role_arn == null
+    error_message = "Migrations have their own family and no task role (no AWS permissions)."
+  }
+
+  assert {
+    condition     = sort([for s in jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].secrets : s.name]) == ["APP_DATABASE_PASSWORD", "APP_DATABASE_USER"]
+    error_message = "The migration container gets the master credentials and no other secret."
+  }
+
+  assert {
+    condition = (
+      [for e in jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].environment : e.value if e.name == "APP_DATABASE_HOST"] == [var.database.instance_address] &&
+      [for e in jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].environment : e.value if e.name == "APP_DATABASE_APP_ROLE"] == ["taskapp_app"]
+    )
+    error_message = "Migrations connect to the instance directly and create the app role."
+  }
+
+  assert {
+    condition     = output.migration.task_definition_family == aws_ecs_task_definition.migrate.family && output.migration.security_group_ids == [aws_security_group.migration.id]
+    error_message = "The deploy manifest must run the migration family from the migration security group."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.migration_to_database.referenced_security_group_id == var.database.security_group_id && aws_vpc_security_group_egress_rule.migration_to_database.from_port == 5432
+    error_message = "Migration tasks reach the DB instance's security group on PostgreSQL."
   }
 }

@@ -1,4 +1,13 @@
 mock_provider "aws" {
+  # Computed values (the instance's and the proxy's resource IDs) are mocked at plan time too.
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111122223333"
+    }
+  }
+
   mock_data "aws_region" {
     defaults = {
       region = "xx-test-1"
@@ -17,8 +26,15 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_db_proxy" {
+    defaults = {
+      arn = "arn:aws:rds:xx-test-1:111122223333:db-proxy:prx-0123456789abcdef0"
+    }
+  }
+
   mock_resource "aws_db_instance" {
     defaults = {
+      resource_id = "db-ABCDEFGHIJKLMNOPQRSTUVWXY"
       master_user_secret = [{
         secret_arn    = "arn:aws:secretsmanager:xx-test-1:111122223333:secret:rds!db-0000-AbCdEf"
         secret_status = "active"
@@ -31,7 +47,6 @@ mock_provider "aws" {
 variables {
   name                = "taskapp-test"
   vpc_id              = "vpc-0123456789abcdef0"
-  vpc_cidr_block      = "10.20.0.0/16"
   isolated_subnet_ids = ["subnet-0000000000000000a", "subnet-0000000000000000b"]
   proxy_subnet_ids    = ["subnet-0000000000000000c", "subnet-0000000000000000d"]
   kms_key_arn         = "arn:aws:kms:xx-test-1:111122223333:key/00000000-0000-0000-0000-000000000000"
@@ -76,5 +91,55 @@ run "dev_like" {
   assert {
     condition     = aws_db_instance.this.multi_az == false && aws_db_instance.this.skip_final_snapshot
     error_message = "Dev runs single-AZ without a final snapshot."
+  }
+}
+
+# ADR 0056: end-to-end IAM through the proxy; no secret, so no HTTPS egress anywhere.
+run "iam_end_to_end" {
+  command = plan
+
+  assert {
+    condition     = aws_db_proxy.this.default_auth_scheme == "IAM_AUTH"
+    error_message = "RDS Proxy must use end-to-end IAM authentication and no secret."
+  }
+
+  assert {
+    condition     = aws_db_instance.this.iam_database_authentication_enabled
+    error_message = "The proxy logs in to the instance with IAM."
+  }
+
+  assert {
+    condition     = [for st in data.aws_iam_policy_document.proxy.statement : st.resources] == [["arn:aws:rds-db:xx-test-1:111122223333:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY/taskapp_app"]]
+    error_message = "The proxy's role may connect to this instance as the app role only (no secret access)."
+  }
+
+  assert {
+    condition     = [for st in data.aws_iam_policy_document.proxy.statement : st.actions] == [["rds-db:connect"]]
+    error_message = "The proxy's role grants rds-db:connect only."
+  }
+
+  assert {
+    condition     = output.proxy_resource_id == "prx-0123456789abcdef0" && output.app_db_user_arn == "arn:aws:rds-db:xx-test-1:111122223333:dbuser:prx-0123456789abcdef0/taskapp_app"
+    error_message = "The app's rds-db:connect resource is the app role behind the proxy's resource ID."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.proxy_to_db.from_port == 5432 && aws_vpc_security_group_egress_rule.proxy_to_db.referenced_security_group_id == aws_security_group.db.id
+    error_message = "The proxy's only egress is PostgreSQL to the database."
+  }
+}
+
+run "migration_reaches_the_instance_directly" {
+  command = plan
+
+  variables {
+    direct_client_security_group_ids = {
+      migration = "sg-0000000000000000e"
+    }
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.db_from_clients["migration"].referenced_security_group_id == "sg-0000000000000000e"
+    error_message = "The migration security group reaches the DB instance directly."
   }
 }

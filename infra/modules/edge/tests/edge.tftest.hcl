@@ -1,6 +1,6 @@
 mock_provider "aws" {
-  # Computed values are mocked at plan time too (Terraform >= 1.11), so for_each over the
-  # certificate's validation options has known keys, as with the real provider.
+  # Computed values are mocked at plan time too (Terraform >= 1.11), so the validation record's
+  # values are known. Its for_each does not need them: it is keyed by var.domain_name.
   override_during = plan
 
   mock_resource "aws_acm_certificate" {

@@ -11,6 +11,18 @@ mock_provider "aws" {
     }
   }
 
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
@@ -65,4 +77,29 @@ run "single_nat_two_azs" {
     condition     = length(aws_vpc_endpoint.interface) == 7
     error_message = "All seven interface endpoints are expected."
   }
+}
+
+# azs = null (the default above) must pass validation: Terraform 1.11 does not short-circuit
+# `||`, so the validation must not call length() on a null list.
+run "explicit_azs" {
+  command = plan
+
+  variables {
+    azs = ["xx-test-1b", "xx-test-1c"]
+  }
+
+  assert {
+    condition     = toset(keys(aws_subnet.private)) == toset(["xx-test-1b", "xx-test-1c"])
+    error_message = "Subnets follow the AZs given."
+  }
+}
+
+run "duplicate_azs_rejected" {
+  command = plan
+
+  variables {
+    azs = ["xx-test-1a", "xx-test-1a"]
+  }
+
+  expect_failures = [var.azs]
 }
