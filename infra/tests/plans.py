@@ -53,12 +53,23 @@ class Plan:
         return [r for r in self.resources if r["type"] == resource_type and r["mode"] == "managed"]
 
 
+def plan_args(env: str) -> list[str]:
+    return ["plan", "-refresh=false", "-no-color", "-out=first.tfplan", *PLAN_VARIABLES[env]]
+
+
+def submit_plan(workspace: Workspace, env: str) -> None:
+    workspace.submit(f"plan envs/{env}", f"envs/{env}", *plan_args(env))
+
+
 def make_plan(workspace: Workspace, env: str) -> Plan:
     directory = f"envs/{env}"
     workspace.init_results[directory].check()
-    workspace.run(
-        directory, "plan", "-refresh=false", "-no-color", "-out=first.tfplan", *PLAN_VARIABLES[env]
-    ).check()
+    key = f"plan {directory}"
+    if key in workspace.pending:
+        planned = workspace.result(key)
+    else:
+        planned = workspace.run(directory, *plan_args(env))
+    planned.check()
     shown = workspace.run(directory, "show", "-json", "first.tfplan").check()
     json_path = workspace.root.parent / "plans" / f"{env}.json"
     json_path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,9 +9,10 @@ like any provider; every command after that talks to them over the plugin protoc
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,6 +81,10 @@ class Workspace:
     plugins: Path
     env: dict[str, str] = field(default_factory=dict)
     init_results: dict[str, Result] = field(default_factory=dict)
+    pending: dict[str, Future[Result]] = field(default_factory=dict)
+    pool: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+    )
 
     @classmethod
     def create(cls, binary: str, base: Path) -> Workspace:
@@ -93,6 +98,13 @@ class Workspace:
             base / "infra",
             ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "__pycache__"),
         )
+        for root in (base / "infra").rglob("*.tf"):
+            # Plans need a backend; the environments' S3 backend needs AWS. In the copy only,
+            # an override file swaps it for a local one (the user's own runs keep S3).
+            if re.search(r'^\s*backend\s+"', root.read_text(), re.MULTILINE):
+                (root.parent / "backend_override.tf").write_text(
+                    'terraform {\n  backend "local" {}\n}\n'
+                )
         plugins = base / "plugins"
         subprocess.run(
             [
@@ -125,7 +137,7 @@ class Workspace:
         completed = subprocess.run(
             [self.binary, *args],
             cwd=cwd,
-            env=self.env,
+            env={**self.env, "STANDIN_TYPES_FILE": str(self.types_file(cwd))},
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -133,11 +145,19 @@ class Workspace:
         )
         return Result(list(args), completed.returncode, completed.stdout, completed.stderr)
 
+    def types_file(self, directory: Path) -> Path:
+        """The resource, data source and ephemeral types a root and the local modules it calls
+        use: the stand-in serves only those (see provider_standin/README.md)."""
+        listing = self.root.parent / "types" / f"{abs(hash(str(directory)))}.txt"
+        if not listing.exists():
+            listing.parent.mkdir(parents=True, exist_ok=True)
+            listing.write_text("\n".join(sorted(used_types(directory))) + "\n")
+        return listing
+
     def init(self, directory: str | Path) -> Result:
         result = self.run(
             directory,
             "init",
-            "-backend=false",
             "-input=false",
             "-no-color",
             f"-plugin-dir={self.plugins}",
@@ -149,6 +169,50 @@ class Workspace:
             self.init_results.update(
                 zip(directories, pool.map(self.init, directories), strict=True)
             )
+
+    def submit(self, key: str, directory: str | Path, *args: str) -> None:
+        """Starts a command in the background (one per core: Terraform on the AWS schema is
+        CPU-bound), so tests collect results that were computed while others ran."""
+        self.pending[key] = self.pool.submit(self.run, directory, *args)
+
+    def result(self, key: str) -> Result:
+        return self.pending[key].result()
+
+
+TYPE_DECLARATION = re.compile(
+    r"\b(?:resource|data|ephemeral|mock_resource|mock_data|override_resource|override_data)"
+    r'\s+"([a-z][a-z0-9_]*)"'
+)
+LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.{1,2}/[^"]+)"')
+
+
+def used_types(directory: Path) -> set[str]:
+    """Every type named in a directory's .tf and .tftest.hcl files (tests/ included) and in
+    the local modules they call, followed transitively."""
+    seen: set[Path] = set()
+    types: set[str] = set()
+    pending = [directory.resolve()]
+    while pending:
+        current = pending.pop()
+        if current in seen or not current.is_dir():
+            continue
+        seen.add(current)
+        for path in [
+            *current.glob("*.tf"),
+            *current.glob("tests/**/*.tf"),
+            *current.glob("tests/**/*.tftest.hcl"),
+            *current.glob("*.tftest.hcl"),
+        ]:
+            text = path.read_text()
+            types.update(TYPE_DECLARATION.findall(text))
+            pending.extend(
+                (path.parent / source).resolve() for source in LOCAL_SOURCE.findall(text)
+            )
+    return types
+
+
+def uses_waf(directory: Path) -> bool:
+    return any(t.startswith("aws_wafv2_") for t in used_types(directory))
 
 
 def scratch_root(workspace: Workspace, name: str, files: dict[str, str]) -> Path:

@@ -7,7 +7,7 @@ import json
 import pytest
 from plans import ENVIRONMENTS, Plan
 
-pytestmark = pytest.mark.usefixtures("workspace")
+pytestmark = [pytest.mark.usefixtures("workspace"), pytest.mark.timeout(1800)]
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

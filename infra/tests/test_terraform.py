@@ -11,6 +11,9 @@ from __future__ import annotations
 import pytest
 from terraform import Workspace, roots, scratch_root
 
+# Terraform on the AWS schema takes seconds to minutes per command on two cores.
+pytestmark = pytest.mark.timeout(1800)
+
 ROOTS = roots()
 TESTED = sorted(name for name, path in ROOTS.items() if (path / "tests").is_dir())
 
@@ -22,13 +25,13 @@ def test_fmt(workspace: Workspace) -> None:
 @pytest.mark.parametrize("root", sorted(ROOTS))
 def test_validate(workspace: Workspace, root: str) -> None:
     workspace.init_results[root].check()
-    workspace.run(root, "validate", "-no-color").check()
+    workspace.result(f"validate {root}").check()
 
 
 @pytest.mark.parametrize("root", TESTED)
 def test_terraform_test(workspace: Workspace, root: str) -> None:
     workspace.init_results[root].check()
-    result = workspace.run(root, "test", "-no-color").check()
+    result = workspace.result(f"test {root}").check()
     assert " 0 failed" in result.output or "Success!" in result.output, result.output
 
 
@@ -55,6 +58,11 @@ provider "aws" {
 """
 
 BROKEN = {
+    "unknown_resource_type": (
+        'resource "aws_s3_bukket" "this" {\n  bucket = "b"\n}\n',
+        "validate",
+        'The provider hashicorp/aws does not support resource type "aws_s3_bukket"',
+    ),
     "unknown_argument": (
         'resource "aws_s3_bucket" "this" {\n  bucket = "b"\n  bukket = "typo"\n}\n',
         "validate",
