@@ -37,7 +37,7 @@ variable "state_bucket_name" {
   default     = null
 
   validation {
-    condition     = var.state_bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket_name))
+    condition     = var.state_bucket_name == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket_name))
     error_message = "state_bucket_name must be a valid S3 bucket name."
   }
 }
@@ -75,7 +75,7 @@ variable "existing_oidc_provider_arn" {
   default     = null
 
   validation {
-    condition     = var.existing_oidc_provider_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token.actions.githubusercontent.com$", var.existing_oidc_provider_arn))
+    condition     = var.existing_oidc_provider_arn == null ? true : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token.actions.githubusercontent.com$", var.existing_oidc_provider_arn))
     error_message = "existing_oidc_provider_arn must be the ARN of the GitHub Actions OIDC provider."
   }
 }

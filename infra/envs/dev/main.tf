@@ -251,8 +251,8 @@ module "observability" {
   burn_rate_windows     = var.slo_burn_rate_windows
 
   alb = {
-    arn_suffix              = module.compute.alb_arn_suffix
-    target_group_arn_suffix = module.compute.target_group_arn_suffixes["blue"]
+    arn_suffix                = module.compute.alb_arn_suffix
+    target_group_arn_suffixes = module.compute.target_group_arn_suffixes
   }
 
   ecs = {

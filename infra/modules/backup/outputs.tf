@@ -40,3 +40,8 @@ output "notification_events" {
     event_rule   = try(aws_cloudwatch_event_rule.backup_failed[0].name, null)
   }
 }
+
+output "rule_names" {
+  description = "Names of the backup plan's rules, sorted."
+  value       = sort([for r in aws_backup_plan.this.rule : r.rule_name])
+}

@@ -47,3 +47,13 @@ output "cache_cluster_ids" {
   description = "Node IDs (`<replication group id>-001`, `-002`, ...) derived from the configuration, so they are known at plan time and can key per-node alarms with for_each."
   value       = [for i in range(var.num_cache_clusters) : format("%s-%03d", local.id, i + 1)]
 }
+
+output "multi_az_enabled" {
+  description = "Whether the replication group is Multi-AZ."
+  value       = aws_elasticache_replication_group.this.multi_az_enabled
+}
+
+output "automatic_failover_enabled" {
+  description = "Whether the replication group fails over automatically to a replica."
+  value       = aws_elasticache_replication_group.this.automatic_failover_enabled
+}

@@ -401,19 +401,16 @@ resource "aws_acm_certificate" "origin" {
   }
 }
 
+# Keyed by the certificate's domain name, known at plan (as in modules/edge). Keys taken from
+# domain_validation_options would be known at plan only because the real provider pre-fills
+# them; with any other planner (a mocked first plan) they are unknown and for_each fails.
 resource "aws_route53_record" "origin_validation" {
-  for_each = {
-    for dvo in aws_acm_certificate.origin.domain_validation_options : dvo.domain_name => {
-      name   = dvo.resource_record_name
-      type   = dvo.resource_record_type
-      record = dvo.resource_record_value
-    }
-  }
+  for_each = toset([var.origin_domain_name])
 
   zone_id         = var.route53_zone_id
-  name            = each.value.name
-  type            = each.value.type
-  records         = [each.value.record]
+  name            = one([for dvo in aws_acm_certificate.origin.domain_validation_options : dvo.resource_record_name if dvo.domain_name == each.key])
+  type            = one([for dvo in aws_acm_certificate.origin.domain_validation_options : dvo.resource_record_type if dvo.domain_name == each.key])
+  records         = [one([for dvo in aws_acm_certificate.origin.domain_validation_options : dvo.resource_record_value if dvo.domain_name == each.key])]
   ttl             = 60
   allow_overwrite = true
 }
@@ -671,7 +668,14 @@ data "aws_iam_policy_document" "task_exec" {
       "ecr:BatchGetImage",
       "ecr:GetDownloadUrlForLayer",
     ]
-    resources = [aws_ecr_repository.this.arn]
+    resources = [
+      aws_ecr_repository.this.arn,
+      # GuardDuty Runtime Monitoring (security module, ECS_FARGATE_AGENT_MANAGEMENT) injects its
+      # agent sidecar into every Fargate task and ECS pulls it with this role. The repository
+      # lives in an AWS-owned account that differs per region (GuardDuty user guide, "ECR
+      # repository for GuardDuty agent on AWS Fargate"), hence the account wildcard.
+      "arn:${local.partition}:ecr:${local.region}:*:repository/aws-guardduty-agent-fargate",
+    ]
   }
 
   statement {
@@ -1091,7 +1095,11 @@ data "aws_iam_policy_document" "migrate_exec" {
       "ecr:BatchGetImage",
       "ecr:GetDownloadUrlForLayer",
     ]
-    resources = [aws_ecr_repository.this.arn]
+    resources = [
+      aws_ecr_repository.this.arn,
+      # GuardDuty's Fargate agent sidecar (see the task_exec policy).
+      "arn:${local.partition}:ecr:${local.region}:*:repository/aws-guardduty-agent-fargate",
+    ]
   }
 
   statement {
@@ -1348,6 +1356,8 @@ resource "aws_ecs_service" "api" {
     aws_lb_listener_rule.production,
     aws_iam_role_policy.task,
     aws_iam_role_policy.task_exec,
+    # ECS checks the blue/green infrastructure role when it creates the service.
+    aws_iam_role_policy_attachment.blue_green,
   ]
 }
 
@@ -1425,9 +1435,12 @@ resource "aws_appautoscaling_target" "this" {
 
 resource "aws_appautoscaling_policy" "api" {
   for_each = {
-    cpu      = { metric = "ECSServiceAverageCPUUtilization", target = var.api.cpu_target_percent, label = null }
-    memory   = { metric = "ECSServiceAverageMemoryUtilization", target = var.api.memory_target_percent, label = null }
-    requests = { metric = "ALBRequestCountPerTarget", target = var.api.requests_per_target, label = "${aws_lb.this.arn_suffix}/${aws_lb_target_group.api["blue"].arn_suffix}" }
+    cpu    = { metric = "ECSServiceAverageCPUUtilization", target = var.api.cpu_target_percent }
+    memory = { metric = "ECSServiceAverageMemoryUtilization", target = var.api.memory_target_percent }
+    # Requests per running task over every API target group (metric math below), not
+    # ALBRequestCountPerTarget: that reads one target group, and under blue/green the live one
+    # alternates (blue has no targets after the first swap).
+    requests = { metric = null, target = var.api.requests_per_target }
   }
 
   name               = "${local.api_service_name}-${each.key}"
@@ -1441,9 +1454,80 @@ resource "aws_appautoscaling_policy" "api" {
     scale_in_cooldown  = 300
     scale_out_cooldown = 60
 
-    predefined_metric_specification {
-      predefined_metric_type = each.value.metric
-      resource_label         = each.value.label
+    dynamic "predefined_metric_specification" {
+      for_each = each.value.metric == null ? [] : [each.value.metric]
+
+      content {
+        predefined_metric_type = predefined_metric_specification.value
+      }
+    }
+
+    dynamic "customized_metric_specification" {
+      for_each = each.value.metric == null ? [1] : []
+
+      content {
+        # RequestCount of each target group; a group without traffic publishes nothing (FILL).
+        dynamic "metrics" {
+          for_each = aws_lb_target_group.api
+
+          content {
+            id          = "requests_${metrics.key}"
+            label       = "Requests to the ${metrics.key} target group"
+            return_data = false
+
+            metric_stat {
+              stat = "Sum"
+
+              metric {
+                namespace   = "AWS/ApplicationELB"
+                metric_name = "RequestCount"
+
+                dimensions {
+                  name  = "LoadBalancer"
+                  value = aws_lb.this.arn_suffix
+                }
+
+                dimensions {
+                  name  = "TargetGroup"
+                  value = metrics.value.arn_suffix
+                }
+              }
+            }
+          }
+        }
+
+        metrics {
+          id          = "tasks"
+          label       = "Running API tasks"
+          return_data = false
+
+          metric_stat {
+            stat = "Average"
+
+            metric {
+              namespace   = "ECS/ContainerInsights"
+              metric_name = "RunningTaskCount"
+
+              dimensions {
+                name  = "ClusterName"
+                value = aws_ecs_cluster.this.name
+              }
+
+              dimensions {
+                name  = "ServiceName"
+                value = aws_ecs_service.api.name
+              }
+            }
+          }
+        }
+
+        metrics {
+          id          = "requests_per_task"
+          label       = "Requests per running API task"
+          expression  = "(${join(" + ", [for key in keys(aws_lb_target_group.api) : "FILL(requests_${key}, 0)"])}) / IF(tasks > 0, tasks, 1)"
+          return_data = true
+        }
+      }
     }
   }
 }

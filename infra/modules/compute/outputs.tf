@@ -162,3 +162,22 @@ output "deployment_strategy" {
   description = "Deployment strategy of the API service."
   value       = var.deployment_strategy
 }
+
+output "services" {
+  description = "Desired count and capacity provider of each ECS service (`api`, `worker`)."
+  value = {
+    api = {
+      desired_count     = aws_ecs_service.api.desired_count
+      capacity_provider = one(aws_ecs_service.api.capacity_provider_strategy).capacity_provider
+    }
+    worker = {
+      desired_count     = aws_ecs_service.worker.desired_count
+      capacity_provider = one(aws_ecs_service.worker.capacity_provider_strategy).capacity_provider
+    }
+  }
+}
+
+output "log_retention_days" {
+  description = "Retention in days of each ECS log group, keyed like `log_group_names`."
+  value       = { for k, g in aws_cloudwatch_log_group.this : k => g.retention_in_days }
+}

@@ -82,3 +82,8 @@ output "multi_az" {
   description = "Whether the instance is Multi-AZ."
   value       = aws_db_instance.this.multi_az
 }
+
+output "deletion_protection" {
+  description = "Whether the instance has deletion protection."
+  value       = aws_db_instance.this.deletion_protection
+}

@@ -210,7 +210,9 @@ resource "aws_cloudwatch_metric_alarm" "slo" {
         metric_name = "TargetResponseTime"
         period      = each.value.period
         stat        = local.latency_rank_stat
-        dimensions  = { LoadBalancer = var.alb.arn_suffix, TargetGroup = var.alb.target_group_arn_suffix }
+        # Load balancer level, like the availability SLO: under blue/green the live target
+        # group alternates, and the ALB fronts only the API.
+        dimensions = { LoadBalancer = var.alb.arn_suffix }
       }
     }
   }
@@ -246,10 +248,12 @@ resource "aws_cloudwatch_composite_alarm" "slo" {
 
 locals {
   cause_alarms = merge(
+    # UnHealthyHostCount exists per target group only: one alarm for each (blue and green
+    # under blue/green; the idle one reports no unhealthy targets).
     var.alb == null ? {} : {
-      "alb-unhealthy-targets" = {
+      for key, suffix in var.alb.target_group_arn_suffixes : "alb-unhealthy-targets-${key}" => {
         namespace  = "AWS/ApplicationELB", metric = "UnHealthyHostCount", stat = "Maximum", threshold = 0, periods = 3, comparison = "GreaterThanThreshold"
-        dimensions = { LoadBalancer = var.alb.arn_suffix, TargetGroup = var.alb.target_group_arn_suffix }
+        dimensions = { LoadBalancer = var.alb.arn_suffix, TargetGroup = suffix }
       }
     },
     var.ecs == null ? {} : merge([

@@ -1,6 +1,10 @@
 output "sns_topic_arn" {
   description = "ARN of the KMS-encrypted SNS topic every alarm (and the budget and backup notifications) publishes to."
   value       = aws_sns_topic.alarms.arn
+
+  # Budgets and Cost Anomaly Detection check that they may publish to the topic when their
+  # notifications are created: hand the ARN out only once the topic policy is in place.
+  depends_on = [aws_sns_topic_policy.alarms]
 }
 
 output "log_group_names" {
@@ -19,10 +23,10 @@ output "slo_alarm_names" {
 }
 
 output "deployment_alarm_names" {
-  description = "Metric alarms suited to ECS deployment rollback (`alarms` block): the short windows of the fast burn-rate alerts and the unhealthy-target alarm."
+  description = "Metric alarms suited to ECS deployment rollback (`alarms` block): the short windows of the fast burn-rate alerts (load-balancer level, so valid in ROLLING and blue/green) and the unhealthy-target alarm of every API target group."
   value = concat(
     [for k, a in aws_cloudwatch_metric_alarm.slo : a.alarm_name if endswith(k, "-fast-short")],
-    [for k, a in aws_cloudwatch_metric_alarm.cause : a.alarm_name if k == "alb-unhealthy-targets"],
+    [for k, a in aws_cloudwatch_metric_alarm.cause : a.alarm_name if startswith(k, "alb-unhealthy-targets-")],
   )
 }
 

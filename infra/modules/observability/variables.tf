@@ -94,12 +94,17 @@ variable "burn_rate_windows" {
 }
 
 variable "alb" {
-  description = "The API's load balancer: `arn_suffix` of the ALB and of its target group (the `arn_suffix` attributes). Null skips the SLO alarms and ALB widgets."
+  description = "The API's load balancer: `arn_suffix` of the ALB and of every target group the API service can be in, by stable key (`blue`, and `green` under blue/green: the compute module's `target_group_arn_suffixes`). SLO alarms and widgets read the load balancer's own metrics (the ALB fronts only the API), so they follow the live target group; only the unhealthy-target alarms are per target group. Null skips the SLO alarms and ALB widgets."
   type = object({
-    arn_suffix              = string
-    target_group_arn_suffix = string
+    arn_suffix                = string
+    target_group_arn_suffixes = map(string)
   })
   default = null
+
+  validation {
+    condition     = var.alb == null ? true : length(var.alb.target_group_arn_suffixes) > 0
+    error_message = "alb.target_group_arn_suffixes must name at least one target group."
+  }
 }
 
 variable "ecs" {

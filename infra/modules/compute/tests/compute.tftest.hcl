@@ -1,8 +1,8 @@
 mock_provider "aws" {
-  # Computed values are mocked at plan time too (Terraform >= 1.11), so for_each over the
-  # certificate's validation options has known keys, as with the real provider.
-  override_during = plan
-
+  # Mocked values apply at apply only (the default): in the plan runs every computed value is
+  # unknown, as on a first plan in an empty account. The certificate's domain_validation_options
+  # are unknown there too, so the validation records must be keyed by the known domain name
+  # (for_each over the options fails the plan runs). The apply runs use these values.
   mock_resource "aws_acm_certificate" {
     defaults = {
       arn = "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000"
@@ -97,6 +97,11 @@ run "blue_green_public_alb" {
   command = plan
 
   assert {
+    condition     = keys(aws_route53_record.origin_validation) == ["origin.dev.example.com"]
+    error_message = "The origin certificate is validated by one record, keyed by its domain name (known at plan)."
+  }
+
+  assert {
     condition     = aws_lb.this.internal == false && aws_lb.this.drop_invalid_header_fields
     error_message = "The default ALB is public and drops invalid header fields."
   }
@@ -137,9 +142,10 @@ run "rolling_internal_alb" {
 }
 
 # ADR 0056: the app logs in with IAM tokens as the least-privilege role; only the migration
-# family holds the master credentials.
+# family holds the master credentials. Applied with the mocked provider: the policies, secrets
+# and container definitions name ARNs of resources created here, unknown until apply.
 run "database_credentials" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_ssm_parameter.config["APP_DATABASE_IAM_AUTH"].value == "true" && aws_ssm_parameter.config["APP_DATABASE_USER"].value == "taskapp_app" && aws_ssm_parameter.config["APP_DATABASE_SSL"].value == "verify-full"
@@ -160,27 +166,32 @@ run "database_credentials" {
   }
 
   assert {
-    condition     = [for st in data.aws_iam_policy_document.task_common.statement : st.resources if st.sid == "DatabaseConnect"] == [[var.database.app_user_arn]]
+    condition     = one([for st in data.aws_iam_policy_document.task_common.statement : st.resources if st.sid == "DatabaseConnect"]) == toset([var.database.app_user_arn])
     error_message = "The task roles may rds-db:connect as the app role behind the proxy, and nothing else."
   }
 
   assert {
-    condition     = [for st in data.aws_iam_policy_document.task_common.statement : st.actions if st.sid == "DatabaseConnect"] == [["rds-db:connect"]]
+    condition     = one([for st in data.aws_iam_policy_document.task_common.statement : st.actions if st.sid == "DatabaseConnect"]) == toset(["rds-db:connect"])
     error_message = "DatabaseConnect grants rds-db:connect only."
   }
 
   assert {
-    condition     = [for st in data.aws_iam_policy_document.migrate_exec.statement : st.resources if st.sid == "MasterSecret"] == [[var.database.master_user_secret_arn]]
+    condition     = one([for st in data.aws_iam_policy_document.migrate_exec.statement : st.resources if st.sid == "MasterSecret"]) == toset([var.database.master_user_secret_arn])
     error_message = "Only the migration execution role reads the master secret."
   }
 
   assert {
-    condition     = aws_ecs_task_definition.migrate.family == "taskapp-test-migrate" && aws_ecs_task_definition.migrate.task_role_arn == null
+    # task_role_arn is Optional+Computed for the stand-in, so the mock fills an unset one with a
+    # random string: it must not be any role this module creates.
+    condition = aws_ecs_task_definition.migrate.family == "taskapp-test-migrate" && !contains(
+      concat([for r in aws_iam_role.task : r.arn], [aws_iam_role.task_exec.arn, aws_iam_role.migrate_exec.arn], aws_iam_role.blue_green[*].arn),
+      coalesce(aws_ecs_task_definition.migrate.task_role_arn, "none")
+    )
     error_message = "Migrations have their own family and no task role (no AWS permissions)."
   }
 
   assert {
-    condition     = sort([for s in jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].secrets : s.name]) == ["APP_DATABASE_PASSWORD", "APP_DATABASE_USER"]
+    condition     = sort([for s in jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].secrets : s.name]) == tolist(["APP_DATABASE_PASSWORD", "APP_DATABASE_USER"])
     error_message = "The migration container gets the master credentials and no other secret."
   }
 
@@ -193,7 +204,7 @@ run "database_credentials" {
   }
 
   assert {
-    condition     = output.migration.task_definition_family == aws_ecs_task_definition.migrate.family && output.migration.security_group_ids == [aws_security_group.migration.id]
+    condition     = output.migration.task_definition_family == aws_ecs_task_definition.migrate.family && one(output.migration.security_group_ids) == aws_security_group.migration.id
     error_message = "The deploy manifest must run the migration family from the migration security group."
   }
 

@@ -1,6 +1,6 @@
 mock_provider "aws" {
-  # Computed values (the instance's and the proxy's resource IDs) are mocked at plan time too.
-  override_during = plan
+  # Mocked values apply at apply only (the default): the instance's and the proxy's resource IDs
+  # are unknown at plan with the real provider too, so the runs that read them apply.
 
   mock_data "aws_caller_identity" {
     defaults = {
@@ -96,7 +96,8 @@ run "dev_like" {
 
 # ADR 0056: end-to-end IAM through the proxy; no secret, so no HTTPS egress anywhere.
 run "iam_end_to_end" {
-  command = plan
+  # Applied with the mocked provider: the resource IDs and security group IDs exist after apply.
+  command = apply
 
   assert {
     condition     = aws_db_proxy.this.default_auth_scheme == "IAM_AUTH"
@@ -109,12 +110,12 @@ run "iam_end_to_end" {
   }
 
   assert {
-    condition     = [for st in data.aws_iam_policy_document.proxy.statement : st.resources] == [["arn:aws:rds-db:xx-test-1:111122223333:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY/taskapp_app"]]
+    condition     = one(data.aws_iam_policy_document.proxy.statement).resources == toset(["arn:aws:rds-db:xx-test-1:111122223333:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY/taskapp_app"])
     error_message = "The proxy's role may connect to this instance as the app role only (no secret access)."
   }
 
   assert {
-    condition     = [for st in data.aws_iam_policy_document.proxy.statement : st.actions] == [["rds-db:connect"]]
+    condition     = one(data.aws_iam_policy_document.proxy.statement).actions == toset(["rds-db:connect"])
     error_message = "The proxy's role grants rds-db:connect only."
   }
 

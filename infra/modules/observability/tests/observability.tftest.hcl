@@ -19,8 +19,11 @@ variables {
   kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000"
   log_groups  = { api = {}, worker = { retention_in_days = 7 } }
   alb = {
-    arn_suffix              = "app/tasktracker-test/0123456789abcdef"
-    target_group_arn_suffix = "targetgroup/tasktracker-test-api/0123456789abcdef"
+    arn_suffix = "app/tasktracker-test/0123456789abcdef"
+    target_group_arn_suffixes = {
+      blue  = "targetgroup/tasktracker-test-api-blue/0123456789abcdef"
+      green = "targetgroup/tasktracker-test-api-green/0123456789abcdef"
+    }
   }
   rds   = { instance_id = "tasktracker-test" }
   cache = { cache_cluster_ids = ["tasktracker-test-001", "tasktracker-test-002"] }
@@ -57,6 +60,41 @@ run "slo_alarms" {
   assert {
     condition     = contains(keys(aws_cloudwatch_metric_alarm.cause), "cache-tasktracker-test-002-evictions") && contains(keys(aws_cloudwatch_metric_alarm.cause), "rds-free-storage")
     error_message = "Cause alarms exist for every cache node and for RDS storage."
+  }
+}
+
+run "blue_green_target_groups" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for alarm in aws_cloudwatch_metric_alarm.slo : [
+        for query in alarm.metric_query : [for metric in query.metric : !contains(keys(metric.dimensions), "TargetGroup")]
+      ]
+    ]))
+    error_message = "SLO alarms read load-balancer-level metrics only, so a blue/green swap does not blind them."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.cause["alb-unhealthy-targets-blue"].dimensions.TargetGroup == var.alb.target_group_arn_suffixes["blue"]
+      && aws_cloudwatch_metric_alarm.cause["alb-unhealthy-targets-green"].dimensions.TargetGroup == var.alb.target_group_arn_suffixes["green"]
+    )
+    error_message = "One unhealthy-target alarm per target group (UnHealthyHostCount exists per target group only)."
+  }
+
+  assert {
+    condition     = !strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "TargetGroup")
+    error_message = "Dashboard widgets chart load-balancer-level metrics, not one target group."
+  }
+
+  assert {
+    condition = (
+      contains(output.deployment_alarm_names, "tasktracker-test-alb-unhealthy-targets-blue")
+      && contains(output.deployment_alarm_names, "tasktracker-test-alb-unhealthy-targets-green")
+      && contains(output.deployment_alarm_names, "tasktracker-test-slo-availability-fast-short")
+    )
+    error_message = "Deployment rollback alarms cover both target groups and the fast burn-rate windows."
   }
 }
 

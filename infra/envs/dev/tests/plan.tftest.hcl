@@ -1,0 +1,132 @@
+# First plan of the dev environment with a mocked AWS account (DESIGN.md section 7): every
+# computed value is unknown, as in an empty account, so every count and for_each must be known
+# from the configuration. terraform.tfvars of this root is loaded by `terraform test`; the
+# variables below are what a user supplies outside git. The data sources the configuration
+# computes with get realistic values.
+
+mock_provider "aws" {
+  mock_data "aws_availability_zones" {
+    defaults = {
+      names    = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+      zone_ids = ["euw1-az1", "euw1-az2", "euw1-az3"]
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      region = "eu-west-1"
+      name   = "eu-west-1"
+    }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:root"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json          = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+      minified_json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_data "aws_ec2_managed_prefix_list" {
+    defaults = {
+      id   = "pl-4fa04526"
+      name = "com.amazonaws.global.cloudfront.origin-facing"
+    }
+  }
+
+  mock_data "aws_route53_zone" {
+    defaults = {
+      zone_id = "Z0123456789ABCDEFGHIJ"
+      name    = "example.com"
+    }
+  }
+
+  mock_data "aws_elb_service_account" {
+    defaults = {
+      id  = "156460612806"
+      arn = "arn:aws:iam::156460612806:root"
+    }
+  }
+
+  mock_data "aws_cloudfront_cache_policy" {
+    defaults = {
+      id = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+    }
+  }
+
+  mock_data "aws_cloudfront_origin_request_policy" {
+    defaults = {
+      id = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+    }
+  }
+}
+
+# No mock_provider "random": Terraform 1.11 cannot mock ephemeral resources (the JWT key is an
+# ephemeral random_password), and the real random provider needs no account or network.
+
+run "first_plan" {
+  command = plan
+
+  assert {
+    condition     = length(module.network.azs) == 2 && length(module.network.public_subnet_ids) == 2 && length(module.network.private_subnet_ids) == 2 && length(module.network.isolated_subnet_ids) == 2
+    error_message = "dev spans 2 AZs with a public, a private and an isolated subnet in each."
+  }
+
+  assert {
+    condition     = length(module.network.nat_public_ips) == 1
+    error_message = "dev has 1 NAT gateway."
+  }
+
+  assert {
+    condition     = sort(keys(module.network.interface_endpoint_ids)) == sort([])
+    error_message = "dev's interface endpoints: none (NAT is cheaper)."
+  }
+
+  assert {
+    condition     = module.data.multi_az == false && module.data.deletion_protection == false
+    error_message = "dev's database: Multi-AZ false, deletion protection false."
+  }
+
+  assert {
+    condition     = module.cache.multi_az_enabled == false && module.cache.automatic_failover_enabled == false
+    error_message = "dev's cache: Multi-AZ false, automatic failover false."
+  }
+
+  assert {
+    condition     = module.compute.services.api.desired_count == 1 && module.compute.services.api.capacity_provider == "FARGATE_SPOT" && module.compute.services.worker.desired_count == 1 && module.compute.services.worker.capacity_provider == "FARGATE_SPOT"
+    error_message = "dev runs the API 1 x FARGATE_SPOT and the worker 1 x FARGATE_SPOT."
+  }
+
+  assert {
+    condition     = module.compute.deployment_strategy == "ROLLING"
+    error_message = "dev deploys ROLLING."
+  }
+
+  assert {
+    condition     = module.edge.web_acl_name == "taskapp-dev-edge"
+    error_message = "dev has its CloudFront web ACL."
+  }
+
+  assert {
+    condition     = sort(module.backup.rule_names) == sort(["daily"]) && sort(module.backup.copy_rule_names) == sort([])
+    error_message = "dev's backup rules: daily; copied to the second region: none."
+  }
+
+  assert {
+    condition     = alltrue([for days in values(module.compute.log_retention_days) : days == 14])
+    error_message = "dev keeps the ECS logs 14 days."
+  }
+}
