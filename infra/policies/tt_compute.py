@@ -16,7 +16,11 @@ class ReadOnlyRootFilesystem(BaseResourceCheck):
 
     def scan_resource_conf(self, conf):
         self.evaluated_keys = ["container_definitions"]
-        value = first(conf, "container_definitions")
+        value = conf.get("container_definitions")
+        # In a plan checkov has already parsed the JSON into the list of containers; in HCL the
+        # argument is wrapped in a list: [value].
+        if not (isinstance(value, list) and value and all(isinstance(c, dict) for c in value)):
+            value = first(conf, "container_definitions")
         if isinstance(value, str):
             if unresolved(value):
                 return CheckResult.UNKNOWN

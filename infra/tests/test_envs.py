@@ -1,64 +1,52 @@
-"""The spec's rules on each evaluated environment (infra/envs/<env> with its terraform.tfvars).
+"""The spec's rules on each environment's plan (infra/envs/<env> with its terraform.tfvars).
 
-Each environment is evaluated once by tfparse (variables, locals, module calls, count/for_each);
-every rule in spec_rules.RULES must report no violation. Environments not written yet are
-skipped with the reason, never passed.
+Each environment is planned once per session by the real Terraform against the stand-in
+(conftest.py `env_plans`, plans.py); every rule in spec_rules.RULES must report no violation.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from pathlib import Path
 
 import pytest
-from spec_rules import RULES
-from tfeval import Env, env_dirs, env_ready, evaluate
+from plans import ENVIRONMENTS, Plan
+from spec_rules import RULES, Model
 
-ENVS = env_dirs()
+# The plans take minutes on a loaded machine: the first test that needs one waits for it.
+pytestmark = pytest.mark.timeout(1800)
+
+ENVS_DIR = Path(__file__).resolve().parents[1] / "envs"
+
+_models: dict[str, Model] = {}
 
 
-@cache
-def evaluated(name: str) -> Env:
-    return evaluate(ENVS[name], name)
-
-
-def _env_or_skip(name: str) -> Env:
-    reason = env_ready(ENVS[name])
-    if reason:
-        pytest.skip(reason)
-    return evaluated(name)
+def model_of(env_plans: dict[str, Plan], env: str) -> Model:
+    if env not in _models or _models[env].plan is not env_plans[env]:
+        _models[env] = Model(env_plans[env])
+    return _models[env]
 
 
 @pytest.mark.parametrize("rule", sorted(RULES))
-@pytest.mark.parametrize("env_name", list(ENVS))
-def test_spec_rule(env_name, rule):
-    env = _env_or_skip(env_name)
-    violations = RULES[rule](env)
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_spec_rule(env_plans: dict[str, Plan], env: str, rule: str) -> None:
+    violations = RULES[rule](model_of(env_plans, env))
     assert not violations, "\n".join(violations)
 
 
-@pytest.mark.parametrize("env_name", list(ENVS))
-def test_environment_evaluates_to_resources(env_name):
-    env = _env_or_skip(env_name)
-    modules = env.of_kind("module")
-    assert modules, f"{env_name}: no module calls"
-    assert len(env.types()) > 30, f"{env_name}: only {len(env.types())} resource types evaluated"
-
-
-def test_only_tfvars_differ_between_environments():
+def test_only_tfvars_differ_between_environments() -> None:
     """DESIGN.md section 7: environments differ only in tfvars; their .tf files are the same."""
-    ready = {n: p for n, p in ENVS.items() if env_ready(p) is None}
-    if len(ready) < 2:
-        pytest.skip("fewer than two environments written yet")
 
-    def tf_set(p):
-        return {f.name: f.read_text() for f in sorted(p.glob("*.tf")) if f.name != "backend.tf"}
+    def tf_set(path: Path) -> dict[str, str]:
+        return {f.name: f.read_text() for f in sorted(path.glob("*.tf"))}
 
-    names = sorted(ready)
-    base = tf_set(ready[names[0]])
+    names = [e for e in ENVIRONMENTS if (ENVS_DIR / e).is_dir()]
+    assert len(names) == len(ENVIRONMENTS), (
+        f"missing environments: {set(ENVIRONMENTS) - set(names)}"
+    )
+    base = tf_set(ENVS_DIR / names[0])
     for other in names[1:]:
-        current = tf_set(ready[other])
+        current = tf_set(ENVS_DIR / other)
         differing = sorted(k for k in set(base) | set(current) if base.get(k) != current.get(k))
-        # The backend block names the environment's state key, so backend config may differ.
-        assert all(k.startswith(("backend", "versions")) for k in differing) or not differing, (
+        assert not differing, (
             f"{names[0]} and {other} differ in {differing}; keep differences in terraform.tfvars"
         )

@@ -37,7 +37,6 @@ def test_triggers_on_pull_request():
         "terraform init -backend=false",
         "terraform validate",
         "terraform test",
-        "--config-file infra/.checkov.yaml",
         "pytest infra/tests",
     ],
 )

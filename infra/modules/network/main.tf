@@ -313,7 +313,10 @@ resource "aws_vpc_endpoint" "s3" {
   }
 }
 
+# Only with interface endpoints (dev has none): an unattached group is clutter and a finding.
 resource "aws_security_group" "endpoints" {
+  count = length(var.interface_endpoints) > 0 ? 1 : 0
+
   name        = "${var.name}-vpc-endpoints"
   description = "Interface VPC endpoints: HTTPS from inside the VPC only"
   vpc_id      = aws_vpc.this.id
@@ -324,7 +327,9 @@ resource "aws_security_group" "endpoints" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
-  security_group_id = aws_security_group.endpoints.id
+  count = length(var.interface_endpoints) > 0 ? 1 : 0
+
+  security_group_id = aws_security_group.endpoints[0].id
   description       = "HTTPS from the VPC"
   ip_protocol       = "tcp"
   from_port         = 443
@@ -344,7 +349,7 @@ resource "aws_vpc_endpoint" "interface" {
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = true
   subnet_ids          = [for az in local.endpoint_azs : aws_subnet.private[az].id]
-  security_group_ids  = [aws_security_group.endpoints.id]
+  security_group_ids  = [aws_security_group.endpoints[0].id]
 
   tags = {
     Name = "${var.name}-${each.key}"

@@ -54,8 +54,8 @@ output "nat_public_ips" {
 }
 
 output "endpoints_security_group_id" {
-  description = "ID of the security group of the interface endpoints."
-  value       = aws_security_group.endpoints.id
+  description = "ID of the security group of the interface endpoints (null without interface endpoints)."
+  value       = try(aws_security_group.endpoints[0].id, null)
 }
 
 output "interface_endpoint_ids" {

@@ -1,19 +1,5 @@
 mock_provider "aws" {
-  # Computed values are mocked at plan time too (Terraform >= 1.11), so the validation record's
-  # values are known. Its for_each does not need them: it is keyed by var.domain_name.
-  override_during = plan
-
-  mock_resource "aws_acm_certificate" {
-    defaults = {
-      arn = "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000"
-      domain_validation_options = [{
-        domain_name           = "app.example.com"
-        resource_record_name  = "_0123456789abcdef.app.example.com."
-        resource_record_type  = "CNAME"
-        resource_record_value = "_fedcba9876543210.acm-validations.aws."
-      }]
-    }
-  }
+  # Computed values stay unknown at plan, as in the user's first plan.
 
   mock_data "aws_caller_identity" {
     defaults = {
@@ -46,6 +32,22 @@ mock_provider "aws" {
   }
 }
 
+# The real provider plans the certificate's domain_validation_options from its domain names
+# (CustomizeDiff), so they are known at plan; the validation record's for_each is keyed by
+# var.domain_name and does not depend on them either way.
+override_resource {
+  target          = aws_acm_certificate.this
+  override_during = plan
+  values = {
+    domain_validation_options = [{
+      domain_name           = "app.example.com"
+      resource_record_name  = "_0123456789abcdef.app.example.com."
+      resource_record_type  = "CNAME"
+      resource_record_value = "_fedcba9876543210.acm-validations.aws."
+    }]
+  }
+}
+
 variables {
   name            = "taskapp-test"
   domain_name     = "app.example.com"
@@ -67,7 +69,8 @@ variables {
 }
 
 run "public_alb_origin" {
-  command = plan
+  # apply (free with the mock provider): the Web ACL's ARN exists only after it is created.
+  command = apply
 
   assert {
     condition     = one(aws_cloudfront_distribution.this.viewer_certificate).minimum_protocol_version == "TLSv1.2_2021"
