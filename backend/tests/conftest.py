@@ -13,6 +13,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 import boto3
 import httpx
@@ -96,6 +97,27 @@ async def set_password(admin: Settings, role: str, password: str) -> None:
         literal = password.replace("'", "''")
         await connection.execute(text(f"ALTER ROLE {quoted} PASSWORD '{literal}'"))
     await engine.dispose()
+
+
+class Figures:
+    """Figures a test measured, printed in the session's summary (never asserted on)."""
+
+    lines: ClassVar[list[str]] = []
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+
+@pytest.fixture(scope="session")
+def figures() -> Figures:
+    return Figures()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if Figures.lines:
+        terminalreporter.section("figures")
+        for line in Figures.lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from taskapp.auth.router import router as auth_router
 from taskapp.core.aws import Aws
 from taskapp.core.cache import Cache
 from taskapp.core.db import Database
+from taskapp.core.deadline import RequestDeadlineMiddleware
 from taskapp.core.errors import install_error_handlers
 from taskapp.core.logging import configure_logging
 from taskapp.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestDeadlineMiddleware, seconds=settings.request_deadline_seconds)
     app.add_middleware(RequestContextMiddleware)
     app.state.tracer_provider = configure_tracing(app, database.engine, settings)
     return app

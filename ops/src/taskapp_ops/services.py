@@ -109,8 +109,20 @@ class ManagedProcess:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    def signal_tree(self, signum: signal.Signals) -> None:
+        """Send `signum` to the process, then to every child it forked. (Not a process group:
+        PostgreSQL's children leave the postmaster's group with setsid.)"""
+        if self._process is None:
+            raise ServiceError(f"{self.name} is not running.")
+        os.kill(self._process.pid, signum)
+        for child in _children(self._process.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signum)
+
     def stop(self, timeout: float = 15.0) -> None:
         process = self._process
+        if process is not None and process.poll() is None:
+            self.signal_tree(signal.SIGCONT)  # a paused server cannot stop
         if process is None:
             return
         if process.poll() is None:
@@ -121,6 +133,23 @@ class ManagedProcess:
                 process.kill()
                 process.wait(timeout=5)
         self._process = None
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # exited meanwhile
+        # Fields after the command (which may hold spaces) start after its closing parenthesis.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == pid:
+            children.append(int(entry.name))
+    return children
 
 
 def _postgres_bin_dir() -> Path:
@@ -231,6 +260,26 @@ class PostgresServer:
     def stop(self) -> None:
         if self.process:
             self.process.stop()
+
+    def pause(self) -> None:
+        """Freeze the server and its backends (SIGSTOP): connections stay open and silent,
+        as with a hung host or a network partition, rather than refused."""
+        self._running_process().signal_tree(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self._running_process().signal_tree(signal.SIGCONT)
+
+    def begin_smart_shutdown(self) -> None:
+        """SIGTERM: the server refuses new connections (SQLSTATE 57P03, "the database system
+        is shutting down") and exits once the open sessions end."""
+        process = self._running_process()
+        assert process.pid is not None  # noqa: S101 - running implies a pid
+        os.kill(process.pid, signal.SIGTERM)
+
+    def _running_process(self) -> ManagedProcess:
+        if self.process is None or not self.process.running:
+            raise ServiceError("PostgreSQL is not running.")
+        return self.process
 
 
 @dataclass

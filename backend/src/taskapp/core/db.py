@@ -13,7 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event, func
@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from taskapp.core import db_auth
 from taskapp.core.db_auth import PasswordProvider
+from taskapp.core.deadline import request_deadline
 from taskapp.core.errors import ServiceUnavailable
 from taskapp.core.resilience import CircuitBreaker
 from taskapp.core.settings import DatabaseSettings, Settings
@@ -69,9 +70,19 @@ CONNECTIVITY_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+# SQLSTATE classes that mean the same: 08 connection exception; 57 operator intervention
+# (57P01 admin shutdown, 57P03 "cannot connect now" while the server starts or stops, 57014 a
+# statement cancelled by its timeout).
+CONNECTIVITY_SQLSTATE_CLASSES = ("08", "57")
+
+
 def is_connectivity_error(exc: BaseException) -> bool:
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(CONNECTIVITY_SQLSTATE_CLASSES):
+            return True
     return isinstance(exc, CONNECTIVITY_ERRORS)
 
 
@@ -97,6 +108,8 @@ def create_engine(
         pool_pre_ping=True,
         pool_recycle=1800,
         connect_args=connect_args,
+        # Parameters are user data (e-mail addresses, password hashes): never in errors or logs.
+        hide_parameters=True,
     )
     provider = password_provider or db_auth.password_provider(settings)
     if provider is not None:
@@ -129,26 +142,56 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A unit of work: commits on success, rolls back on error. While the database is
-        down, fails fast with 503 instead of waiting for timeouts."""
+        down, fails fast with 503 instead of waiting for timeouts; while it hangs, gives up at
+        the request's deadline (core/deadline.py) with 503.
+
+        The deadline covers the work before COMMIT only: once COMMIT is sent its outcome is
+        the server's, so the answer waits for it (bounded by the command timeout) and a 2xx
+        is never turned into a 5xx after the write landed, nor a 5xx sent for a write that
+        may still land."""
         if not self.breaker.allow():
             raise self.unavailable()
         async with self.sessionmaker() as session:
             try:
-                yield session
-                await session.commit()
+                # Outside a request (the export worker) there is no deadline: None waits.
+                async with asyncio.timeout_at(request_deadline()):
+                    yield session
             except BaseException as exc:
                 await _rollback_quietly(session)
-                if is_connectivity_error(exc):
-                    self.breaker.record_failure()
-                    raise self.unavailable() from exc
-                self.breaker.record_success()
-                raise
+                self._raise_verdict(exc)
+            try:
+                await _commit_whatever_happens(session)
+            except BaseException as exc:
+                await _rollback_quietly(session)
+                self._raise_verdict(exc)
             self.breaker.record_success()
             for callback in session.info.pop(_AFTER_COMMIT, []):
                 await callback()
 
+    def _raise_verdict(self, exc: BaseException) -> NoReturn:
+        """Raise what a failed unit of work means for the caller; tell the breaker."""
+        # A passed deadline (TimeoutError) counts too: the database was slow or silent.
+        if is_connectivity_error(exc):
+            self.breaker.record_failure()
+            raise self.unavailable() from exc
+        if not isinstance(exc, asyncio.CancelledError):
+            self.breaker.record_success()
+        raise exc
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def _commit_whatever_happens(session: AsyncSession) -> None:
+    """COMMIT, shielded from cancellation: if the task is cancelled meanwhile (shutdown), the
+    outcome is still awaited and reported, then the cancellation goes on."""
+    commit = asyncio.ensure_future(session.commit())
+    try:
+        await asyncio.shield(commit)
+    except asyncio.CancelledError:
+        await asyncio.wait([commit])
+        commit.result()
+        raise
 
 
 async def _rollback_quietly(session: AsyncSession) -> None:

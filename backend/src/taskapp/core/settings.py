@@ -52,6 +52,9 @@ class DatabaseSettings(BaseSettings):
     database_pool_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     database_connect_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
     database_command_timeout_seconds: float = Field(default=5.0, gt=0, le=120)
+    # How long a request may wait for the database before it gets 503 (ADR 0095). COMMIT is
+    # not cut short: once sent, its outcome is awaited (up to the command timeout).
+    request_deadline_seconds: float = Field(default=2.0, gt=0, le=60)
     aws_region: str = "us-east-1"
 
     @model_validator(mode="after")

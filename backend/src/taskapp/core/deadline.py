@@ -1,0 +1,33 @@
+"""Each request's deadline: the time by which it must have its answer, so a silent dependency
+costs a bounded wait instead of stacking requests up (ADR 0095). The database layer enforces it
+(core/db.py); Redis and AWS calls have shorter timeouts of their own."""
+
+from __future__ import annotations
+
+import asyncio
+from contextvars import ContextVar
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+_deadline: ContextVar[float | None] = ContextVar("request_deadline", default=None)
+
+
+def request_deadline() -> float | None:
+    """The current request's deadline on the event loop's clock; None outside a request."""
+    return _deadline.get()
+
+
+class RequestDeadlineMiddleware:
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = _deadline.set(asyncio.get_running_loop().time() + self.seconds)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _deadline.reset(token)
