@@ -118,6 +118,7 @@ class ProviderSchema:
         self.name = name
         self.path = SCHEMAS / f"{name}.json.gz"
         self._parsed: dict[str, Any] | None = None
+        self._served_blocks: dict[tuple[str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -149,7 +150,7 @@ class ProviderSchema:
         ):
             for type_name, entry in schema.get(key, {}).items():
                 if only is None or type_name in only:
-                    field[type_name].CopyFrom(_schema(entry))
+                    field[type_name].CopyFrom(_schema(_served_entry(type_name, entry)))
         data = response.SerializeToString()
         CACHE.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{secrets.token_hex(4)}.tmp")
@@ -169,7 +170,44 @@ class ProviderSchema:
         return {line.strip() for line in Path(listing).read_text().splitlines() if line.strip()}
 
     def block(self, kind: str, type_name: str) -> dict[str, Any]:
-        return self.parsed[kind][type_name].get("block", {})
+        """The block as served (plans must match the schema Terraform was given)."""
+        with self._lock:
+            cached = self._served_blocks.get((kind, type_name))
+        if cached is None:
+            entry = _served_entry(type_name, self.parsed[kind][type_name])
+            cached = entry.get("block", {})
+            with self._lock:
+                self._served_blocks[(kind, type_name)] = cached
+        return cached
+
+
+# WAFv2 statements nest (and/or/not, scope-down) three levels deep in the provider, which makes
+# a web ACL's schema 14 MB and costs Terraform about a minute per command on it. We serve two
+# levels, and rate-based and managed rule group statements only at the top, where AWS admits
+# them. What is removed is optional, so a configuration Terraform accepts here it also accepts
+# against the full schema; one that nests deeper fails here, loudly (see README "Schema").
+_WAF_NESTING = frozenset({"and_statement", "or_statement", "not_statement", "scope_down_statement"})
+_WAF_TOP_LEVEL_ONLY = frozenset({"managed_rule_group_statement", "rate_based_statement"})
+_WAF_MAX_NESTING = 2
+
+
+def _served_entry(type_name: str, entry: dict[str, Any]) -> dict[str, Any]:
+    if not type_name.startswith("aws_wafv2_") or "block" not in entry:
+        return entry
+    return {**entry, "block": _prune_waf_statements(entry["block"], depth=0)}
+
+
+def _prune_waf_statements(block: dict[str, Any], depth: int) -> dict[str, Any]:
+    nested = block.get("block_types")
+    if not nested:
+        return block
+    kept = {}
+    for name, child in nested.items():
+        child_depth = depth + (1 if name in _WAF_NESTING else 0)
+        if child_depth > _WAF_MAX_NESTING or (depth > 0 and name in _WAF_TOP_LEVEL_ONLY):
+            continue
+        kept[name] = {**child, "block": _prune_waf_statements(child["block"], child_depth)}
+    return {**block, "block_types": kept}
 
 
 def _dynamic(value: Any) -> Any:
