@@ -60,6 +60,12 @@ test: install lint typecheck $(CHECKOV) $(STANDIN) $(FRONTEND_DEPS) ## Run every
 	CHECKOV=$(abspath $(CHECKOV)) $(UV) run --frozen pytest backend/tests ops/tests infra/tests
 	npm --prefix frontend run test:all
 
+.PHONY: fuzz
+fuzz: install ## Schemathesis over the API, longer than in `make test` (FUZZ_EXAMPLES, FUZZ_STEPS, FUZZ_SEED)
+	TASKAPP_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),300) TASKAPP_FUZZ_STEPS=$(or $(FUZZ_STEPS),30) \
+		TASKAPP_FUZZ_SEED=$(or $(FUZZ_SEED),$(shell date +%s)) \
+		$(UV) run --frozen pytest backend/tests/test_api_fuzz.py -p no:cacheprovider -s
+
 lint: install ## ruff lint + format check, hadolint on the Dockerfile
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .

@@ -155,6 +155,21 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {', '.join(TABLES)} CASCADE"))
     await engine.dispose()
+    # Messages other tests left (the fuzz run queues exports and drains nothing).
+    sqs = boto3.client(
+        "sqs", endpoint_url=stack.endpoints.aws_endpoint_url, region_name="us-east-1"
+    )
+    assert stack.settings.sqs_export_queue_url is not None
+    # (PurgeQueue is allowed once a minute: receive and delete instead.)
+    while messages := sqs.receive_message(
+        QueueUrl=stack.settings.sqs_export_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
+    ).get("Messages", []):
+        sqs.delete_message_batch(
+            QueueUrl=stack.settings.sqs_export_queue_url,
+            Entries=[
+                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(messages)
+            ],
+        )
     redis_process = stack.services.redis
     if redis_process is None or (redis_process.process and redis_process.process.running):
         SyncRedis.from_url(stack.endpoints.redis_url).flushdb()

@@ -108,3 +108,19 @@ async def login_past_the_account_limit(client: httpx.AsyncClient, settings: Any)
     )
     assert_error(blocked, 429, "rate_limited")
     return blocked
+
+
+async def run_sql(database_url: str, statement: str, **params: Any) -> list[Any]:
+    """One statement as the administrator, for what the API cannot do: look at rows, or make
+    them older than they are (the tests move time in the data, they never sleep). Returns the
+    rows, if the statement returns any."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            result = await connection.execute(text(statement), params)
+            return list(result) if result.returns_rows else []
+    finally:
+        await engine.dispose()

@@ -1,9 +1,23 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
+from fastapi import FastAPI
+from redis import Redis as SyncRedis
 
-from tests.factories import PASSWORD, assert_error, login_past_the_account_limit, sign_up
+from taskapp.core.redis import RedisStore
+from taskapp.core.settings import Settings
+from tests.conftest import Stack
+from tests.factories import (
+    PASSWORD,
+    Account,
+    assert_error,
+    login_past_the_account_limit,
+    sign_up,
+)
+from tests.partition import relay_to, serving, settings_with, wait_until
 
 
 class TestSignUp:
@@ -164,7 +178,7 @@ class TestLogOut:
 
 
 class TestChangePassword:
-    async def test_new_password_works_old_does_not_and_sessions_end(
+    async def test_new_password_works_and_the_old_one_does_not(
         self, client: httpx.AsyncClient
     ) -> None:
         account = await sign_up(client)
@@ -183,10 +197,26 @@ class TestChangePassword:
             "/api/auth/login", json={"email": account.email, "password": new_password}
         )
         assert new.status_code == 200
-        revoked = await client.post(
-            "/api/auth/refresh", json={"refresh_token": account.refresh_token}
+
+    async def test_guesses_are_limited_per_account_before_the_password_is_checked(
+        self, client: httpx.AsyncClient, settings: Settings
+    ) -> None:
+        """A stolen access token must not buy more guesses than a login does (issue 8,
+        item 6): the same per-account limit, shared with login."""
+        account = await sign_up(client)
+        guess = {"current_password": "a wrong guess", "new_password": "a brand new passphrase"}
+        for _ in range(settings.rate_limit_login_per_account):
+            response = await client.post("/api/auth/password", json=guess, headers=account.headers)
+            assert_error(response, 400, "bad_request")
+        # Past the limit even the right password is refused: it was not checked at all.
+        right = {"current_password": PASSWORD, "new_password": "a brand new passphrase"}
+        blocked = await client.post("/api/auth/password", json=right, headers=account.headers)
+        assert_error(blocked, 429, "rate_limited")
+        assert int(blocked.headers["Retry-After"]) >= 1
+        login = await client.post(
+            "/api/auth/login", json={"email": account.email, "password": PASSWORD}
         )
-        assert_error(revoked, 401)
+        assert_error(login, 429, "rate_limited")
 
     async def test_wrong_current_password_is_400(self, client: httpx.AsyncClient) -> None:
         account = await sign_up(client)
@@ -203,3 +233,139 @@ class TestChangePassword:
             json={"current_password": PASSWORD, "new_password": PASSWORD + "x"},
         )
         assert_error(response, 401)
+
+
+async def _me(client: httpx.AsyncClient, access_token: str) -> httpx.Response:
+    return await client.get("/api/auth/me", headers={"Authorization": f"Bearer {access_token}"})
+
+
+async def _log_in(client: httpx.AsyncClient, account: Account) -> dict[str, str]:
+    response = await client.post(
+        "/api/auth/login", json={"email": account.email, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    tokens: dict[str, str] = response.json()["tokens"]
+    return tokens
+
+
+@pytest.fixture
+def redis_stopped(stack: Stack) -> Iterator[None]:
+    server = stack.services.redis
+    if server is None:
+        pytest.skip("REDIS_URL points at a Redis this test suite does not control")
+    server.stop()
+    try:
+        yield
+    finally:
+        if server.process is None or not server.process.running:
+            server.start()
+
+
+class TestSessionRevocation:
+    """Logging out and changing the password end access tokens at once, not when they
+    expire (issue 8, item 10), in every API process and whatever Redis does."""
+
+    async def test_logout_ends_the_access_token_at_once(self, client: httpx.AsyncClient) -> None:
+        account = await sign_up(client)
+        assert (await _me(client, account.access_token)).status_code == 200  # now remembered
+        other = await _log_in(client, account)
+        logout = await client.post(
+            "/api/auth/logout", json={"refresh_token": account.refresh_token}
+        )
+        assert logout.status_code == 204
+        assert_error(await _me(client, account.access_token), 401, "unauthorized")
+        # Only that session ended.
+        assert (await _me(client, other["access_token"])).status_code == 200
+
+    async def test_password_change_ends_every_other_session_and_keeps_this_one(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        account = await sign_up(client)
+        other = await _log_in(client, account)
+        assert (await _me(client, other["access_token"])).status_code == 200
+        changed = await client.post(
+            "/api/auth/password",
+            json={"current_password": PASSWORD, "new_password": "an even longer passphrase"},
+            headers=account.headers,
+        )
+        assert changed.status_code == 204
+        assert_error(await _me(client, other["access_token"]), 401)
+        assert_error(
+            await client.post("/api/auth/refresh", json={"refresh_token": other["refresh_token"]}),
+            401,
+        )
+        # The session that changed the password goes on: access and refresh.
+        assert (await _me(client, account.access_token)).status_code == 200
+        refreshed = await client.post(
+            "/api/auth/refresh", json={"refresh_token": account.refresh_token}
+        )
+        assert refreshed.status_code == 200, refreshed.text
+        assert (await _me(client, refreshed.json()["access_token"])).status_code == 200
+
+    async def test_refresh_token_reuse_ends_the_family_access_tokens(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        account = await sign_up(client)
+        rotated = await client.post(
+            "/api/auth/refresh", json={"refresh_token": account.refresh_token}
+        )
+        access = rotated.json()["access_token"]
+        assert (await _me(client, access)).status_code == 200
+        reuse = await client.post(
+            "/api/auth/refresh", json={"refresh_token": account.refresh_token}
+        )
+        assert_error(reuse, 401)
+        assert_error(await _me(client, access), 401)
+        assert_error(await _me(client, account.access_token), 401)
+
+    async def test_a_revocation_lost_by_redis_is_restored_from_the_database(
+        self, client: httpx.AsyncClient, stack: Stack
+    ) -> None:
+        account = await sign_up(client)
+        other = await _log_in(client, account)
+        await client.post("/api/auth/logout", json={"refresh_token": account.refresh_token})
+        SyncRedis.from_url(stack.endpoints.redis_url).flushall()  # a restart: no persistence
+        assert_error(await _me(client, account.access_token), 401)
+        assert (await _me(client, other["access_token"])).status_code == 200
+
+    async def test_logout_while_redis_is_down_ends_the_access_token(
+        self, client: httpx.AsyncClient, app: FastAPI, stack: Stack, redis_stopped: None
+    ) -> None:
+        account = await sign_up(client)
+        other = await _log_in(client, account)
+        logout = await client.post(
+            "/api/auth/logout", json={"refresh_token": account.refresh_token}
+        )
+        assert logout.status_code == 204
+        assert_error(await _me(client, account.access_token), 401)  # from the database
+        assert (await _me(client, other["access_token"])).status_code == 200
+        assert stack.services.redis is not None
+        stack.services.redis.start()  # empty: the revocation never reached it
+        store: RedisStore = app.state.redis
+        await wait_until(store.ping)
+        assert_error(await _me(client, account.access_token), 401)
+        assert (await _me(client, other["access_token"])).status_code == 200
+
+    async def test_a_revocation_that_missed_redis_reaches_the_other_processes(
+        self, stack: Stack
+    ) -> None:
+        """Process A cannot reach Redis when the user logs out there; process B can. A
+        refuses the token at once and, once Redis is reachable again, makes B refuse it
+        too, with no further request to A."""
+        async with (
+            relay_to(stack.endpoints.redis_url) as relay,
+            serving(settings_with(stack.settings, redis_url=relay.url)) as (_, a),
+            serving(stack.settings) as (_, b),
+        ):
+            account = await sign_up(b)
+            assert (await _me(b, account.access_token)).status_code == 200
+            relay.cut()
+            logout = await a.post("/api/auth/logout", json={"refresh_token": account.refresh_token})
+            assert logout.status_code == 204
+            assert_error(await _me(a, account.access_token), 401)
+            relay.heal()
+
+            async def b_refuses() -> bool:
+                return (await _me(b, account.access_token)).status_code == 401
+
+            await wait_until(b_refuses, bound_seconds=15)  # far less than the token's life

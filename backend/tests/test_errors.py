@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import json
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
-from tests.factories import assert_error, make_team, sign_up
+from tests.factories import assert_error, create_task, make_team, sign_up
 
 
 class TestErrorShape:
@@ -100,3 +104,240 @@ class TestHealth:
         assert int(response.headers["Retry-After"]) >= 1
         other = await client.get("/api/projects", headers=team.member.headers)
         assert other.status_code == 200
+
+
+# --- Issue 8, item 3: NUL characters (PostgreSQL rejects them in text) ------------------------
+
+NUL = "a\x00b"
+
+
+class TestNulCharacters:
+    """A NUL in any string that enters is a 422 naming the field, never a 500."""
+
+    @pytest.mark.parametrize(
+        ("path", "body", "field"),
+        [
+            ("/api/auth/signup", {"email": "nul@example.com", "password": "p" * 12,
+                                  "display_name": NUL}, "display_name"),
+            ("/api/auth/signup", {"email": "nul@example.com", "password": "p" * 11 + NUL,
+                                  "display_name": "n"}, "password"),
+            ("/api/auth/login", {"email": "nul@example.com", "password": NUL}, "password"),
+            ("/api/auth/refresh", {"refresh_token": NUL}, "refresh_token"),
+            ("/api/auth/logout", {"refresh_token": NUL}, "refresh_token"),
+        ],
+    )  # fmt: skip
+    async def test_auth_bodies(
+        self, client: httpx.AsyncClient, path: str, body: dict[str, str], field: str
+    ) -> None:
+        response = await client.post(path, json=body)
+        _assert_rejected_field(response, "body", field)
+
+    async def test_project_and_task_bodies(self, client: httpx.AsyncClient) -> None:
+        team = await make_team(client)
+        headers = team.owner.headers
+        project = f"/api/projects/{team.project_id}"
+        task = await create_task(client, team.project_id, team.owner)
+        task_url = f"{project}/tasks/{task['id']}"
+        cases = [
+            ("POST", "/api/projects", {"name": NUL}, "name"),
+            ("POST", "/api/projects", {"name": "ok", "description": NUL}, "description"),
+            ("PATCH", project, {"name": NUL}, "name"),
+            ("PATCH", project, {"description": NUL}, "description"),
+            ("POST", f"{project}/members", {"email": f"{NUL}@example.com"}, "email"),
+            ("POST", f"{project}/tasks", {"title": NUL}, "title"),
+            ("POST", f"{project}/tasks", {"title": "ok", "description": NUL}, "description"),
+            ("PATCH", task_url, {"title": NUL}, "title"),
+            ("PATCH", task_url, {"description": NUL}, "description"),
+            ("POST", f"{task_url}/attachments",
+             {"filename": NUL, "content_type": "text/plain", "size_bytes": 1}, "filename"),
+        ]  # fmt: skip
+        for method, path, body, field in cases:
+            response = await client.request(
+                method, path, json=body, headers={**headers, "If-Match": '"1"'}
+            )
+            _assert_rejected_field(response, "body", field)
+        # Nothing was written on the way.
+        listed = await client.get(f"{project}/tasks", headers=headers)
+        assert [t["title"] for t in listed.json()["items"]] == [task["title"]]
+
+    @pytest.mark.parametrize("param", ["q", "cursor"])
+    async def test_query_parameters(self, client: httpx.AsyncClient, param: str) -> None:
+        team = await make_team(client)
+        response = await client.get(
+            f"/api/projects/{team.project_id}/tasks?{param}=a%00b", headers=team.owner.headers
+        )
+        _assert_rejected_field(response, "query", param)
+
+    async def test_path_parameters(self, client: httpx.AsyncClient) -> None:
+        team = await make_team(client)
+        response = await client.get("/api/projects/a%00b", headers=team.owner.headers)
+        _assert_rejected_field(response, "path", "project_id")
+
+    async def test_unpaired_surrogates_in_keys_and_values(self, client: httpx.AsyncClient) -> None:
+        """JSON can spell code points UTF-8 cannot carry (`\\ud800`): they are refused too, in
+        values and in keys (an error naming such a key could not be rendered as UTF-8)."""
+        account = await sign_up(client)
+        for raw in (b'{"name": "a\\ud800b"}', b'{"name": "ok", "a\\ud800b": 1}'):
+            response = await client.post(
+                "/api/projects",
+                content=raw,
+                headers={**account.headers, "Content-Type": "application/json"},
+            )
+            assert_error(response, 422, "validation_error")
+
+
+def _assert_rejected_field(response: httpx.Response, where: str, field: str) -> None:
+    body = assert_error(response, 422, "validation_error")
+    locations = [tuple(detail["loc"]) for detail in body["error"]["details"]]
+    assert (where, field) in locations, body
+
+
+# --- Issue 8, item 4: values out of the database's ranges ------------------------------------
+
+
+def _cursor(value: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+TASK_ID = "00000000-0000-4000-8000-000000000000"
+
+
+class TestOutOfRangeValues:
+    @pytest.mark.parametrize(
+        ("sort", "cursor"),
+        [
+            ("-created_at", ["-created_at", "2026-01-01T00:00:00+00:00", 123]),
+            ("-created_at", ["-created_at", "2026-01-01T00:00:00", TASK_ID]),
+            ("-created_at", ["-created_at", "0001-01-01T00:00:00+01:00", TASK_ID]),
+            ("-created_at", ["-created_at", 20260101, TASK_ID]),
+            ("-created_at", ["-created_at", "2026-01-01T00:00:00+00:00", TASK_ID, "x"]),
+            ("-priority", ["-priority", 99999, TASK_ID]),
+            ("-priority", ["-priority", 2**63 - 1, TASK_ID]),
+            ("-priority", ["-priority", True, TASK_ID]),
+            ("-priority", ["-priority", 2.0, TASK_ID]),
+            ("due_date", ["due_date", 20260101, TASK_ID]),
+            ("due_date", ["due_date", "2026-01-01", {"id": TASK_ID}]),
+            ("-created_at", 2**63 - 1),
+            ("-created_at", True),
+            ("-created_at", None),
+            ("-created_at", {"sort": "-created_at"}),
+        ],
+    )
+    async def test_crafted_cursors_are_400(
+        self, client: httpx.AsyncClient, sort: str, cursor: object
+    ) -> None:
+        team = await make_team(client)
+        await create_task(client, team.project_id, team.owner)
+        response = await client.get(
+            f"/api/projects/{team.project_id}/tasks",
+            params={"sort": sort, "cursor": _cursor(cursor)},
+            headers=team.owner.headers,
+        )
+        body = assert_error(response, 400, "bad_request")
+        assert "cursor" in body["error"]["message"]
+
+    @pytest.mark.parametrize(
+        "if_match",
+        [b'"2147483648"', b'"99999999999999999999999"', b'"-1"', b'"\xb2"', b'"1 "', b'"0x1"',
+         b'""', b'"1\x00"'],
+    )  # fmt: skip
+    @pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+    async def test_if_match_out_of_range_or_not_a_number_is_400(
+        self, client: httpx.AsyncClient, method: str, if_match: bytes
+    ) -> None:
+        team = await make_team(client)
+        task = await create_task(client, team.project_id, team.owner)
+        response = await client.request(
+            method,
+            f"/api/projects/{team.project_id}/tasks/{task['id']}",
+            json={"title": "x"} if method == "PATCH" else None,
+            headers={**team.owner.headers, "If-Match": if_match},
+        )
+        body = assert_error(response, 400, "bad_request")
+        assert "If-Match" in body["error"]["message"]
+        still_there = await client.get(
+            f"/api/projects/{team.project_id}/tasks/{task['id']}", headers=team.owner.headers
+        )
+        assert still_there.json()["version"] == 1
+
+    async def test_if_match_in_its_documented_forms(self, client: httpx.AsyncClient) -> None:
+        team = await make_team(client)
+        task = await create_task(client, team.project_id, team.owner)
+        path = f"/api/projects/{team.project_id}/tasks/{task['id']}"
+        for version, if_match in ((1, '"1"'), (2, 'W/"2"'), (3, "3")):
+            response = await client.patch(
+                path, json={"title": f"v{version}"},
+                headers={**team.owner.headers, "If-Match": if_match},
+            )  # fmt: skip
+            assert response.status_code == 200, response.text
+        stale = await client.patch(
+            path, json={"title": "x"}, headers={**team.owner.headers, "If-Match": '"2147483647"'}
+        )
+        assert_error(stale, 412, "precondition_failed")
+
+
+# --- Issue 8, item 13: bodies over the limit however sent; bodies that are not UTF-8 JSON ----
+
+
+class TestBodies:
+    async def test_chunked_body_over_the_limit_is_413(
+        self, client: httpx.AsyncClient, settings: object
+    ) -> None:
+        limit: int = settings.max_body_bytes  # type: ignore[attr-defined]
+        account = await sign_up(client)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            yield b'{"name": "big", "description": "'
+            for _ in range(limit // 65536 + 2):
+                yield b"a" * 65536
+            yield b'"}'
+
+        response = await client.post(
+            "/api/projects",
+            content=chunks(),
+            headers={**account.headers, "Content-Type": "application/json"},
+        )
+        assert "content-length" not in response.request.headers
+        assert_error(response, 413, "payload_too_large")
+        listed = await client.get("/api/projects", headers=account.headers)
+        assert listed.json()["items"] == []
+
+    async def test_chunked_body_within_the_limit_is_read(self, client: httpx.AsyncClient) -> None:
+        account = await sign_up(client)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            yield b'{"name": "chun'
+            yield b'ked", "description": "'
+            yield b"d" * 1500
+            yield b'"}'
+
+        response = await client.post(
+            "/api/projects",
+            content=chunks(),
+            headers={**account.headers, "Content-Type": "application/json"},
+        )
+        assert response.status_code == 201, response.text
+        assert response.json()["name"] == "chunked"
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            b'{"name": "caf\xe9"}',  # latin-1, not UTF-8
+            b'{"name": "\xff\xfe"}',
+            b'{"name": "\xed\xa0\x80"}',  # an encoded surrogate
+            b"[" * 100_000 + b"]" * 100_000,  # nested deeper than the parser recurses
+            b'{"name": ' + b"9" * 5000 + b"}",  # an integer longer than Python converts
+        ],
+        ids=["latin-1", "invalid-bytes", "encoded-surrogate", "deep-nesting", "huge-integer"],
+    )
+    async def test_bodies_that_are_not_utf8_json_are_422(
+        self, client: httpx.AsyncClient, raw: bytes
+    ) -> None:
+        account = await sign_up(client)
+        response = await client.post(
+            "/api/projects",
+            content=raw,
+            headers={**account.headers, "Content-Type": "application/json"},
+        )
+        body = assert_error(response, 422, "validation_error")
+        assert body["error"]["details"][0]["loc"][0] == "body"

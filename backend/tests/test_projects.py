@@ -1,8 +1,18 @@
 from __future__ import annotations
 
-import httpx
+import asyncio
 
-from tests.factories import add_member, assert_error, create_project, make_team, sign_up
+import httpx
+import pytest
+
+from tests.factories import (
+    Account,
+    add_member,
+    assert_error,
+    create_project,
+    make_team,
+    sign_up,
+)
 
 
 class TestProjects:
@@ -103,3 +113,65 @@ class TestMembers:
             f"/api/projects/{team.project_id}/members/{team.member.id}", headers=team.owner.headers
         )
         assert_error(await client.get(tasks_url, headers=team.member.headers), 404)
+
+
+class TestOwnersUnderConcurrency:
+    """Two owners leaving, or demoting each other, at the same moment: one of them must
+    stay owner (issue 8, item 7). Both requests run concurrently against the real database,
+    many times, because the race needs an unlucky interleaving."""
+
+    TRIALS = 30
+
+    @staticmethod
+    async def _act(
+        client: httpx.AsyncClient, action: str, project_id: str, actor: Account, target: Account
+    ) -> int:
+        url = f"/api/projects/{project_id}/members/{target.id}"
+        if action == "remove":
+            response = await client.delete(url, headers=actor.headers)
+        else:
+            response = await client.patch(url, json={"role": "member"}, headers=actor.headers)
+        assert response.status_code < 500, response.text
+        return response.status_code
+
+    @pytest.mark.parametrize(
+        ("plan", "expected"),
+        [
+            # (action by a, its target, action by b, its target) -> the possible outcomes
+            (("remove", "a", "remove", "b"), [[204, 409]]),
+            # The second to get the lock is no longer an owner: 403.
+            (("demote", "b", "demote", "a"), [[200, 403]]),
+            # a leaves while b demotes a: whichever commits first, b stays the one owner
+            # (a already left: 404; a was demoted first and may not manage members: 403).
+            (("remove", "a", "demote", "a"), [[204, 404], [200, 403]]),
+        ],
+        ids=["both-leave", "demote-each-other", "leave-while-demoted"],
+    )
+    async def test_an_owner_always_remains(
+        self,
+        client: httpx.AsyncClient,
+        plan: tuple[str, str, str, str],
+        expected: list[list[int]],
+    ) -> None:
+        a = await sign_up(client, "owner-a")
+        b = await sign_up(client, "owner-b")
+        people = {"a": a, "b": b}
+        outcomes = []
+        for _ in range(self.TRIALS):
+            project_id = await create_project(client, a)
+            await add_member(client, project_id, a, b, "owner")
+            statuses = await asyncio.gather(
+                self._act(client, plan[0], project_id, a, people[plan[1]]),
+                self._act(client, plan[2], project_id, b, people[plan[3]]),
+            )
+            owners = []
+            for person in (a, b):
+                members = await client.get(
+                    f"/api/projects/{project_id}/members", headers=person.headers
+                )
+                if members.status_code == 200:
+                    owners = [m for m in members.json()["items"] if m["role"] == "owner"]
+                    break
+            outcomes.append((sorted(statuses), len(owners)))
+        assert all(n == 1 for _, n in outcomes), outcomes
+        assert all(statuses in expected for statuses, _ in outcomes), outcomes

@@ -19,6 +19,7 @@ from taskapp_ops.edge import (
 )
 
 S3 = "http://127.0.0.1:4566"
+ORIGIN_SECRET = "local-edge-origin-secret-0123456789abcdef"
 
 
 @pytest.fixture
@@ -43,6 +44,7 @@ async def _upstream(request: httpx.Request) -> httpx.Response:
         "authorization": request.headers.get("authorization"),
         "host": request.headers.get("host"),
         "forwarded_for": request.headers.get("x-forwarded-for"),
+        "origin_verify": request.headers.get_list("x-origin-verify"),
         "connection": request.headers.get("connection"),
     }
     headers = {"x-frame-options": "SAMEORIGIN", "etag": '"3"', "cache-control": "no-store"}
@@ -60,7 +62,13 @@ def _client(app: object) -> httpx.AsyncClient:
 @pytest.fixture
 async def client(dist: Path) -> AsyncIterator[httpx.AsyncClient]:
     headers = load_security_headers(DEFAULT_HEADERS_FILE, S3)
-    app = create_app(dist, "http://api.internal:8000", headers, httpx.MockTransport(_upstream))
+    app = create_app(
+        dist,
+        "http://api.internal:8000",
+        headers,
+        httpx.MockTransport(_upstream),
+        origin_verify=("X-Origin-Verify", ORIGIN_SECRET),
+    )
     async with _client(app) as http:
         yield http
 
@@ -170,3 +178,28 @@ async def test_without_a_build_the_app_explains_what_to_run(tmp_path: Path) -> N
         response = await http.get("/")
     assert response.status_code == 404
     assert "npm --prefix frontend" in response.text
+
+
+async def test_api_requests_carry_the_origin_proof_and_never_the_client_s(
+    client: httpx.AsyncClient,
+) -> None:
+    """As CloudFront adds its secret origin header (and overwrites one the viewer sent), so
+    does the local edge: the API trusts X-Forwarded-For only with this proof."""
+    response = await client.get("/api/x", headers={"X-Origin-Verify": "guessed by the client"})
+    assert response.json()["origin_verify"] == [ORIGIN_SECRET]
+    assert "x-origin-verify" not in response.headers
+
+
+def test_dev_gives_the_api_and_the_edge_one_generated_origin_secret() -> None:
+    from taskapp_ops.dev import app_environment, edge_environment
+    from taskapp_ops.services import ServiceEndpoints
+
+    endpoints = ServiceEndpoints("postgresql://u:p@h/db", "redis://h:6379/0", None)
+    first = app_environment(endpoints, "queue", 8000, {})
+    second = app_environment(endpoints, "queue", 8000, {})
+    secret = first["APP_ORIGIN_VERIFY_SECRET"]
+    assert len(secret) >= 32 and secret != second["APP_ORIGIN_VERIFY_SECRET"]
+    assert first["APP_FORWARDED_HOPS"] == "1"
+    edge = edge_environment(first, {"PATH": "/bin"})
+    assert edge["APP_ORIGIN_VERIFY_SECRET"] == secret
+    assert edge["APP_ORIGIN_VERIFY_HEADER"] == first["APP_ORIGIN_VERIFY_HEADER"]

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import HTMLResponse
 
 from taskapp import __version__
 from taskapp.attachments.router import router as attachments_router
+from taskapp.attachments.schemas import document_upload_limits
 from taskapp.auth.router import router as auth_router
 from taskapp.core.aws import Aws
 from taskapp.core.cache import Cache
 from taskapp.core.db import Database
 from taskapp.core.deadline import RequestDeadlineMiddleware
-from taskapp.core.errors import install_error_handlers
+from taskapp.core.errors import install_error_handlers, payload_too_large_response
 from taskapp.core.logging import configure_logging
 from taskapp.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from taskapp.core.ratelimit import RateLimiter
 from taskapp.core.redis import RedisStore
+from taskapp.core.responses import swagger_ui_page
 from taskapp.core.security import TokenService
 from taskapp.core.settings import Settings, get_settings
 from taskapp.core.tracing import configure_tracing
@@ -27,6 +31,9 @@ from taskapp.exports.router import router as exports_router
 from taskapp.health.router import router as health_router
 from taskapp.projects.router import router as projects_router
 from taskapp.tasks.router import router as tasks_router
+
+OPENAPI_URL = "/api/openapi.json"
+DOCS_URL = "/api/docs"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -46,9 +53,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Team task tracker: projects, members, tasks, attachments and exports.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        # Served only where the settings allow (ADR 0091); the docs page is our own (SRI).
+        docs_url=None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=OPENAPI_URL if settings.serves_api_docs else None,
     )
     # Clients are created here, not at import, and connect lazily on first use.
     database = Database(settings)
@@ -71,6 +79,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exports_router,
     ):
         app.include_router(router)
+    _document_what_the_app_adds(app, settings)
+    if settings.serves_api_docs:
+
+        @app.get(DOCS_URL, include_in_schema=False)
+        async def get_api_docs() -> HTMLResponse:
+            return swagger_ui_page(OPENAPI_URL, f"{app.title} - docs")
 
     if settings.cors_origins:
         app.add_middleware(
@@ -86,3 +100,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
     app.state.tracer_provider = configure_tracing(app, database.engine, settings)
     return app
+
+
+def _document_what_the_app_adds(app: FastAPI, settings: Settings) -> None:
+    """Complete the generated OpenAPI document with what comes from outside the routes: the
+    413 of the body size limit (middleware) on every operation that takes a body, and the
+    upload limits, which are settings (ADR 0092)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = FastAPI.openapi(app)
+        for methods in document["paths"].values():
+            for operation in methods.values():
+                if "requestBody" in operation:
+                    operation["responses"].setdefault(
+                        "413", payload_too_large_response(settings.max_body_bytes)
+                    )
+        document_upload_limits(
+            document, settings.attachment_content_types, settings.attachment_max_bytes
+        )
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

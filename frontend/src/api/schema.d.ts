@@ -113,7 +113,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End a session (revokes the refresh token and its rotations) */
+        /** End a session: its refresh token and its access tokens stop working at once */
         post: operations["log_out"];
         delete?: never;
         options?: never;
@@ -130,7 +130,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the password (ends every other session) */
+        /**
+         * Change the password: ends every other session at once; this one goes on
+         * @description The sessions on other devices end immediately: their access tokens are refused from the next request and their refresh tokens no longer work. The session that made the change keeps its access and refresh tokens. Attempts count against the same per-account limit as logging in (429 past it, before the password is checked).
+         */
         post: operations["change_password"];
         delete?: never;
         options?: never;
@@ -360,7 +363,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue a CSV export of the project's tasks */
+        /**
+         * Queue a CSV export of the project's tasks
+         * @description A project has at most one export queued or running: while one is, this answers with it instead of queuing another. The job is committed before its message is sent; if the queue cannot be reached the answer is still 202 (the job exists, `queued`) and the worker sends it within a few minutes. Every accepted job ends `done` or `failed`.
+         */
         post: operations["start_export"];
         delete?: never;
         options?: never;
@@ -393,11 +399,14 @@ export interface components {
         AttachmentCreate: {
             /** Filename */
             filename: string;
-            /** Content Type */
-            content_type: string;
+            /**
+             * Content Type
+             * @enum {string}
+             */
+            content_type: "image/png" | "image/jpeg" | "image/gif" | "image/webp" | "application/pdf" | "text/plain" | "text/csv" | "application/zip" | "application/json";
             /**
              * Size Bytes
-             * @description Exact size of the file in bytes.
+             * @description Exact size of the file in bytes; over the maximum: 413.
              */
             size_bytes: number;
         };
@@ -618,12 +627,15 @@ export interface components {
              */
             updated_at: string;
         };
-        /** ProjectUpdate */
+        /**
+         * ProjectUpdate
+         * @description Only the fields sent change (neither can be null).
+         */
         ProjectUpdate: {
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Description */
-            description?: string | null;
+            description?: string;
         };
         /** Readiness */
         Readiness: {
@@ -765,16 +777,20 @@ export interface components {
         TaskStatus: "todo" | "in_progress" | "done";
         /**
          * TaskUpdate
-         * @description Only the fields sent change; send `null` to clear assignee or due date.
+         * @description Only the fields sent change; send `null` to clear assignee or due date (the other
+         *     fields cannot be null).
          */
         TaskUpdate: {
             /** Title */
-            title?: string | null;
+            title?: string;
             /** Description */
-            description?: string | null;
-            status?: components["schemas"]["TaskStatus"] | null;
-            /** Priority */
-            priority?: ("low" | "medium" | "high" | "urgent") | null;
+            description?: string;
+            status?: components["schemas"]["TaskStatus"];
+            /**
+             * Priority
+             * @enum {string}
+             */
+            priority?: "low" | "medium" | "high" | "urgent";
             /** Assignee Id */
             assignee_id?: string | null;
             /** Due Date */
@@ -940,7 +956,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request body is larger than 1000000 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -952,6 +977,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -985,13 +1023,24 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request body is larger than 1000000 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1003,6 +1052,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1036,13 +1098,24 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request body is larger than 1000000 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1054,6 +1127,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1082,9 +1168,29 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request did not pass validation. */
+            /** @description The request body is larger than 1000000 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1125,13 +1231,24 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request body is larger than 1000000 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1143,6 +1260,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1172,6 +1302,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1187,7 +1319,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1199,6 +1331,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1228,13 +1373,15 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1246,15 +1393,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1288,13 +1439,24 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request body is larger than 1000000 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1306,15 +1468,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1346,6 +1512,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1370,7 +1538,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1382,15 +1550,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1420,6 +1592,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1444,7 +1618,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1456,15 +1630,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1500,6 +1678,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1524,7 +1704,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request body is larger than 1000000 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1536,15 +1725,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1576,6 +1769,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1600,7 +1795,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1612,15 +1807,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1656,6 +1855,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1689,7 +1890,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request body is larger than 1000000 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1701,15 +1911,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1740,6 +1954,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1773,7 +1989,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1785,15 +2001,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1830,6 +2050,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1863,7 +2085,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request body is larger than 1000000 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1875,15 +2106,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1895,14 +2130,15 @@ export interface operations {
     list_tasks: {
         parameters: {
             query?: {
-                status?: components["schemas"]["TaskStatus"] | null;
-                assignee_id?: string | null;
-                priority?: ("low" | "medium" | "high" | "urgent") | null;
+                status?: components["schemas"]["TaskStatus"];
+                assignee_id?: string;
+                priority?: "low" | "medium" | "high" | "urgent";
                 /** @description Full-text search. */
-                q?: string | null;
+                q?: string;
                 sort?: "-created_at" | "created_at" | "-updated_at" | "due_date" | "-priority";
                 limit?: number;
-                cursor?: string | null;
+                /** @description The previous page's `next_cursor`. */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -1933,6 +2169,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1957,7 +2195,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1969,15 +2207,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2004,6 +2246,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The task's version in quotes, to send back as If-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2013,6 +2257,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2037,7 +2283,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request body is larger than 1000000 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2049,15 +2304,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2089,6 +2348,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2113,7 +2374,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2125,15 +2386,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2157,6 +2422,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The task's version in quotes, to send back as If-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2166,6 +2433,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2190,7 +2459,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2202,15 +2471,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2223,8 +2496,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The task's ETag (its version in quotes) as you read it. */
-                "if-match"?: string | null;
+                /** @description The task's ETag as you read it: its version in quotes, e.g. `"3"`. */
+                "if-match"?: string;
             };
             path: {
                 task_id: string;
@@ -2253,6 +2526,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2286,7 +2561,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2298,15 +2573,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2318,9 +2597,9 @@ export interface operations {
     update_task: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The task's ETag (its version in quotes) as you read it. */
-                "if-match"?: string | null;
+            header: {
+                /** @description The task's ETag as you read it: its version in quotes, e.g. `"3"`. */
+                "if-match": string;
             };
             path: {
                 task_id: string;
@@ -2337,6 +2616,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The task's version in quotes, to send back as If-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2355,6 +2636,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2388,7 +2671,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request body is larger than 1000000 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2409,15 +2701,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2450,6 +2746,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2474,7 +2772,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2486,15 +2784,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2531,6 +2833,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2564,7 +2868,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request body is too large. */
+            /** @description The request body, or the file announced, is over its size limit. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2573,7 +2877,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2585,15 +2889,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2627,6 +2935,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2660,7 +2970,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2672,15 +2982,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2714,6 +3028,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2747,7 +3063,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2759,15 +3075,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2799,6 +3119,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2823,7 +3145,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2835,15 +3157,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2875,6 +3201,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2899,7 +3227,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2908,18 +3236,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Too many requests; slow down. */
+            /** @description Too many requests: the API's limit per user, or the exports' own, `APP_RATE_LIMIT_EXPORTS_PER_USER` export requests per minute per user; try again after Retry-After seconds. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2952,6 +3284,8 @@ export interface operations {
             /** @description Authentication is required. */
             401: {
                 headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2976,7 +3310,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request did not pass validation. */
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2988,15 +3322,19 @@ export interface operations {
             /** @description Too many requests; slow down. */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; try again shortly. */
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

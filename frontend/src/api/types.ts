@@ -10,6 +10,8 @@ export type TaskStatus = Schemas['TaskStatus'];
 export type TaskPriority = Task['priority'];
 export type TaskPage = Schemas['TaskPage'];
 export type Attachment = Schemas['AttachmentOut'];
+/** The file types the API accepts (the document lists them; others get 422). */
+export type AttachmentContentType = Schemas['AttachmentCreate']['content_type'];
 export type PresignedPost = Schemas['PresignedPost'];
 export type ExportJob = Schemas['ExportOut'];
 

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { api, unwrap } from '../api';
+import type { AttachmentContentType } from '../api/types';
 import { taskKeys } from '../tasks/hooks';
 import { Empty, ErrorView, FormError, Loading } from '../ui/components';
 import { formatBytes, type UploadProgress, uploadToS3 } from './upload';
@@ -129,7 +130,8 @@ function UploadForm({
           params: { path },
           body: {
             filename: chosen.name,
-            content_type: chosen.type || 'application/octet-stream',
+            // Sent as the browser reports it: a type the API does not list gets its 422 message.
+            content_type: (chosen.type || 'application/octet-stream') as AttachmentContentType,
             size_bytes: chosen.size,
           },
         }),

@@ -63,6 +63,8 @@ locals {
     APP_CORS_ORIGINS         = join(",", var.cors_origins)
     APP_AWS_REGION           = local.region
     APP_FORWARDED_HOPS       = "2" # CloudFront, then the ALB, append to X-Forwarded-For
+    # Trusted only with CloudFront's secret origin header (APP_ORIGIN_VERIFY_SECRET, ADR 0087).
+    APP_ORIGIN_VERIFY_HEADER = var.origin_verify_header_name
     # The ADOT collector sidecar; the app exports OTLP over HTTP (`/v1/traces` on 4318).
     APP_OTLP_ENDPOINT = "http://localhost:4318"
   }
@@ -70,8 +72,9 @@ locals {
   # Secrets: Secrets Manager ARNs, with a JSON key where the secret is a JSON document. No
   # database password: the master secret goes to the migration task only (ADR 0056).
   app_secrets = {
-    APP_REDIS_PASSWORD  = "${var.redis.secret_arn}:password::"
-    APP_JWT_SIGNING_KEY = aws_secretsmanager_secret.jwt.arn
+    APP_REDIS_PASSWORD       = "${var.redis.secret_arn}:password::"
+    APP_JWT_SIGNING_KEY      = aws_secretsmanager_secret.jwt.arn
+    APP_ORIGIN_VERIFY_SECRET = aws_secretsmanager_secret.origin_verify.arn
   }
 
   container_secrets = concat(
@@ -530,6 +533,28 @@ resource "random_password" "origin_verify" {
   special = false
 }
 
+# The same value for the app: it trusts X-Forwarded-For only on requests that carry it
+# (APP_ORIGIN_VERIFY_SECRET, ADR 0087), injected by ECS from Secrets Manager like the JWT key.
+# A regular (not write-only) secret string: the value is in the state anyway (the listener
+# rules and CloudFront need it), and a `-replace` of the password then updates the secret in
+# the same apply (redeploy afterwards, see ADR 0087).
+resource "aws_secretsmanager_secret" "origin_verify" {
+  #checkov:skip=CKV2_AWS_57:Rotated with the CloudFront header: -replace random_password.origin_verify (ADR 0030).
+  name_prefix             = "${var.name}-origin-verify-"
+  description             = "${var.name} CloudFront origin header value (APP_ORIGIN_VERIFY_SECRET)"
+  kms_key_id              = var.kms_key_arn
+  recovery_window_in_days = var.secret_recovery_window_days
+
+  tags = {
+    Name = "${var.name}-origin-verify"
+  }
+}
+
+resource "aws_secretsmanager_secret_version" "origin_verify" {
+  secret_id     = aws_secretsmanager_secret.origin_verify.id
+  secret_string = random_password.origin_verify.result
+}
+
 # Header value that routes a request to the new (green) tasks during a blue/green bake.
 resource "random_password" "test_traffic" {
   length  = 32
@@ -692,6 +717,7 @@ data "aws_iam_policy_document" "task_exec" {
     resources = [
       var.redis.secret_arn,
       aws_secretsmanager_secret.jwt.arn,
+      aws_secretsmanager_secret.origin_verify.arn,
     ]
   }
 
@@ -1357,6 +1383,8 @@ resource "aws_ecs_service" "api" {
     aws_lb_listener_rule.production,
     aws_iam_role_policy.task,
     aws_iam_role_policy.task_exec,
+    # Tasks read the secret's value at start.
+    aws_secretsmanager_secret_version.origin_verify,
     # ECS checks the blue/green infrastructure role when it creates the service.
     aws_iam_role_policy_attachment.blue_green,
   ]
@@ -1414,6 +1442,7 @@ resource "aws_ecs_service" "worker" {
     aws_ecs_cluster_capacity_providers.this,
     aws_iam_role_policy.task,
     aws_iam_role_policy.task_exec,
+    aws_secretsmanager_secret_version.origin_verify,
   ]
 }
 

@@ -148,6 +148,11 @@ output "jwt_secret_arn" {
   value       = aws_secretsmanager_secret.jwt.arn
 }
 
+output "origin_verify_secret_arn" {
+  description = "ARN of the Secrets Manager secret holding the origin header value, injected into the API as APP_ORIGIN_VERIFY_SECRET."
+  value       = aws_secretsmanager_secret.origin_verify.arn
+}
+
 output "ssm_parameter_prefix" {
   description = "SSM Parameter Store path holding the app's non-secret settings."
   value       = local.ssm_prefix

@@ -86,7 +86,7 @@ variable "route53_zone_id" {
 }
 
 variable "origin_verify_header_name" {
-  description = "Header CloudFront adds with a secret value; the ALB refuses requests without it."
+  description = "Header CloudFront adds with a secret value; the ALB refuses requests without it, and the app trusts X-Forwarded-For only with it (APP_ORIGIN_VERIFY_HEADER)."
   type        = string
   default     = "X-Origin-Verify"
 }
@@ -126,7 +126,7 @@ variable "log_bucket_name" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer-managed KMS key for ECR, the JWT signing key secret and ECS Exec sessions."
+  description = "Customer-managed KMS key for ECR, the JWT signing key and origin-verify secrets and ECS Exec sessions."
   type        = string
   nullable    = false
 
@@ -430,7 +430,7 @@ variable "jwt_signing_key_version" {
 }
 
 variable "secret_recovery_window_days" {
-  description = "Recovery window of the JWT secret after deletion (0 deletes at once; 7-30 otherwise)."
+  description = "Recovery window of the JWT and origin-verify secrets after deletion (0 deletes at once; 7-30 otherwise)."
   type        = number
   default     = 7
 

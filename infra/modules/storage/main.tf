@@ -295,6 +295,26 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
   }
 
+  # Uploads never confirmed (or whose deletion after the confirming copy failed). Versioning
+  # keeps a deleted upload as a noncurrent version: gone a day later, not after the general
+  # noncurrent retention.
+  rule {
+    id     = "expire-pending-uploads"
+    status = "Enabled"
+
+    filter {
+      prefix = var.pending_uploads_prefix
+    }
+
+    expiration {
+      days = var.pending_uploads_expiration_days
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = 1
+    }
+  }
+
   depends_on = [aws_s3_bucket_versioning.this]
 }
 
@@ -479,6 +499,25 @@ resource "aws_s3_bucket_lifecycle_configuration" "replica" {
 
     abort_incomplete_multipart_upload {
       days_after_initiation = 7
+    }
+  }
+
+  # Expirations by lifecycle in the source are not replicated: unconfirmed uploads expire here
+  # on their own.
+  rule {
+    id     = "expire-pending-uploads"
+    status = "Enabled"
+
+    filter {
+      prefix = var.pending_uploads_prefix
+    }
+
+    expiration {
+      days = var.pending_uploads_expiration_days
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = 1
     }
   }
 

@@ -96,6 +96,28 @@ variable "exports_expiration_days" {
   }
 }
 
+variable "pending_uploads_prefix" {
+  description = "Key prefix under which browsers upload attachments until the API confirms them (confirmed files move to their own key). Must match the app (`attachments/storage.py`)."
+  type        = string
+  default     = "pending-uploads/"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9!_.*'()-]+/$", var.pending_uploads_prefix))
+    error_message = "pending_uploads_prefix must be a simple key prefix ending with a slash."
+  }
+}
+
+variable "pending_uploads_expiration_days" {
+  description = "Days after which unconfirmed uploads expire. The app forgets a pending upload sooner (`APP_ATTACHMENT_PENDING_EXPIRY_SECONDS`, at most one day)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.pending_uploads_expiration_days >= 1
+    error_message = "pending_uploads_expiration_days must be at least 1."
+  }
+}
+
 variable "log_retention_days" {
   description = "Days access logs are kept in the log bucket."
   type        = number

@@ -45,8 +45,11 @@ def app_environment(
             "APP_S3_BUCKET": BUCKET,
             "APP_SQS_EXPORT_QUEUE_URL": queue_url,
             "APP_HOST": "127.0.0.1",
-            # The local edge appends the client to X-Forwarded-For, as CloudFront does.
+            # The local edge appends the client to X-Forwarded-For, as CloudFront does, and
+            # proves it with the origin secret (below); a request straight at the API port
+            # has no proof and counts by its own address (ADR 0087).
             "APP_FORWARDED_HOPS": "1",
+            "APP_ORIGIN_VERIFY_HEADER": "X-Origin-Verify",
             "APP_PORT": str(port),
         }
     )
@@ -54,7 +57,16 @@ def app_environment(
         env["APP_AWS_ENDPOINT_URL"] = endpoints.aws_endpoint_url
     # A fresh signing key per run unless you set one: sessions end when `make dev` restarts.
     env.setdefault("APP_JWT_SIGNING_KEY", secrets.token_urlsafe(32))
+    # The secret the local edge sends to the API, as CloudFront does in AWS: fresh per run.
+    env.setdefault("APP_ORIGIN_VERIFY_SECRET", secrets.token_urlsafe(32))
     return env
+
+
+def edge_environment(app_env: Mapping[str, str], environ: Mapping[str, str]) -> dict[str, str]:
+    """The local edge's environment: the caller's, plus the origin header and secret it adds
+    to every request it forwards to the API (the API's own values)."""
+    names = ("APP_ORIGIN_VERIFY_HEADER", "APP_ORIGIN_VERIFY_SECRET")
+    return {**environ, **{name: app_env[name] for name in names}}
 
 
 def wait_for_http(url: str, timeout: float, process: ManagedProcess) -> None:
@@ -118,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             ],
             edge_port,
             logs / "edge.log",
+            env=edge_environment(env, os.environ),
         )
         try:
             api.start()

@@ -1,7 +1,10 @@
 """The local edge: what CloudFront does in AWS, for `make dev` and the browser tests.
 
-- `/api/*` is forwarded to the API unchanged (method, path, query, body, headers less the
-  hop-by-hop ones), with X-Forwarded-For/-Proto/-Host added as CloudFront adds them.
+- `/api/*` is forwarded to the API (to several in turn, as the ALB does) unchanged (method,
+  path, query, body, headers less the hop-by-hop ones), with X-Forwarded-For/-Proto/-Host
+  added as CloudFront adds them, and the secret origin header (`X-Origin-Verify`, from
+  APP_ORIGIN_VERIFY_HEADER/_SECRET) as CloudFront's origin custom header: the API trusts
+  X-Forwarded-For only with it (ADR 0087). One the client sent is replaced, as CloudFront does.
 - Everything else is the built SPA from `frontend/dist`: a file if it exists; an
   extension-less path gets `index.html` (the same rule as the `spa_routing` CloudFront
   Function in infra/modules/edge); a missing file with an extension is a 404.
@@ -15,8 +18,10 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
-from collections.abc import AsyncIterator, Mapping
+import os
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -120,24 +125,41 @@ def _resolve_static(dist: Path, url_path: str) -> Path | None:
 
 def create_app(
     dist: Path,
-    api_url: str,
+    api_url: str | Sequence[str],
     security_headers: Mapping[str, str],
     transport: httpx.AsyncBaseTransport | None = None,
+    origin_verify: tuple[str, str] | None = None,
 ) -> Starlette:
+    """`api_url`: one API or several, taken in turn per request (as the ALB's round robin
+    over its targets, with no stickiness). `origin_verify`: the (header name, secret) added
+    to every request forwarded to the API."""
     dist = dist.resolve()
-    api_url = api_url.rstrip("/")
-    client = httpx.AsyncClient(
-        base_url=api_url,
-        transport=transport,
-        timeout=httpx.Timeout(30.0, connect=5.0),
-        follow_redirects=False,
-    )
+    origin_header = origin_verify[0].lower() if origin_verify else None
+    urls = [api_url] if isinstance(api_url, str) else list(api_url)
+    if not urls:
+        raise ValueError("create_app needs at least one API URL")
+    clients = [
+        httpx.AsyncClient(
+            base_url=url.rstrip("/"),
+            transport=transport,
+            timeout=httpx.Timeout(30.0, connect=5.0),
+            follow_redirects=False,
+        )
+        for url in urls
+    ]
+    next_client = itertools.cycle(clients)
 
     async def proxy(request: Request) -> Response:
         headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP]
         client_ip = request.client.host if request.client else ""
         forwarded = request.headers.get("x-forwarded-for")
-        headers = [(k, v) for k, v in headers if not k.lower().startswith("x-forwarded-")]
+        headers = [
+            (k, v)
+            for k, v in headers
+            if not k.lower().startswith("x-forwarded-") and k.lower() != origin_header
+        ]
+        if origin_verify is not None:
+            headers.append(origin_verify)
         headers += [
             ("x-forwarded-for", f"{forwarded}, {client_ip}" if forwarded else client_ip),
             ("x-forwarded-proto", request.url.scheme),
@@ -147,6 +169,7 @@ def create_app(
         target = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
         if request.url.query:
             target += "?" + request.url.query
+        client = next(next_client)
         upstream = client.build_request(
             request.method,
             target,
@@ -219,7 +242,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         yield
-        await client.aclose()
+        for client in clients:
+            await client.aclose()
 
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
@@ -234,7 +258,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--api-url", required=True, help="e.g. http://127.0.0.1:8000")
+    parser.add_argument(
+        "--api-url",
+        required=True,
+        action="append",
+        help="e.g. http://127.0.0.1:8000; repeat it for several API processes (round robin)",
+    )
     parser.add_argument("--dist", type=Path, default=DEFAULT_DIST)
     parser.add_argument("--headers-file", type=Path, default=DEFAULT_HEADERS_FILE)
     parser.add_argument(
@@ -242,7 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     headers = load_security_headers(args.headers_file, args.s3_origin)
-    app = create_app(args.dist, args.api_url, headers)
+    # From the environment, not the command line (which any local user can read).
+    secret = os.environ.get("APP_ORIGIN_VERIFY_SECRET")
+    header = os.environ.get("APP_ORIGIN_VERIFY_HEADER", "X-Origin-Verify")
+    app = create_app(
+        args.dist, args.api_url, headers, origin_verify=(header, secret) if secret else None
+    )
     config: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "warning"}
     uvicorn.run(app, proxy_headers=False, server_header=False, **config)
     return 0

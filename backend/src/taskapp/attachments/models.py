@@ -4,7 +4,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, Index, String, func
+from sqlalchemy import BigInteger, DateTime, Enum, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taskapp.core.db import Base, new_id
@@ -48,4 +48,10 @@ class Attachment(Base):
     __table_args__ = (
         Index("ix_attachments_task", "task_id", "created_at"),
         Index("ix_attachments_project", "project_id"),
+        # The worker's sweep finds expired pending uploads by age (attachments/expiry.py).
+        Index(
+            "ix_attachments_pending_created",
+            "created_at",
+            postgresql_where=text("status = 'pending'"),
+        ),
     )

@@ -7,10 +7,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from taskapp.auth.service import AuthService
+from taskapp.auth.sessions import revocations_for
 from taskapp.core.db import DbSession
 from taskapp.core.errors import Unauthorized
 from taskapp.core.ratelimit import RateLimiter
-from taskapp.core.security import TokenService
+from taskapp.core.security import AccessClaims, TokenService
 from taskapp.core.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/login.")
@@ -30,30 +31,48 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 TokensDep = Annotated[TokenService, Depends(get_token_service)]
 
 
-async def get_current_user_id(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> uuid.UUID:
-    """The caller's user id from a valid access token; counts against the per-user limit.
-    (Reads app.state directly: this runs on every request, and each sub-dependency costs.)"""
+async def _authenticate(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
+) -> AccessClaims:
+    """The caller's verified claims from a valid access token of a live session; counts
+    against the per-user limit. The session check and the rate-limit counting share one
+    Redis round trip (auth/sessions.py). (Reads app.state directly: this runs on every
+    request, and each sub-dependency costs.)"""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Send an access token as 'Authorization: Bearer <token>'.")
     state = request.app.state
     tokens: TokenService = state.tokens
     settings: Settings = state.settings
     limiter: RateLimiter = state.rate_limiter
-    user_id = tokens.verify_access_token(credentials.credentials).user_id
-    await limiter.hit(
-        "api", str(user_id), settings.rate_limit_api_per_user, batch=settings.rate_limit_api_batch
+    claims = tokens.verify_access_token(credentials.credentials)
+    spend = limiter.begin(
+        "api", str(claims.user_id), settings.rate_limit_api_per_user, settings.rate_limit_api_batch
     )
-    return user_id
+    await revocations_for(state).check(claims, spend)
+    return claims
+
+
+async def get_current_user_id(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> uuid.UUID:
+    return (await _authenticate(request, credentials)).user_id
+
+
+async def get_current_session(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> AccessClaims:
+    """As CurrentUserId, with the session the token belongs to."""
+    return await _authenticate(request, credentials)
 
 
 CurrentUserId = Annotated[uuid.UUID, Depends(get_current_user_id)]
+CurrentSession = Annotated[AccessClaims, Depends(get_current_session)]
 
 
-async def get_auth_service(session: DbSession, tokens: TokensDep) -> AuthService:
-    return AuthService(session, tokens)
+async def get_auth_service(request: Request, session: DbSession, tokens: TokensDep) -> AuthService:
+    return AuthService(session, tokens, revocations_for(request.app.state))
 
 
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]

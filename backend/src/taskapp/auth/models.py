@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, func
+from sqlalchemy import DateTime, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taskapp.core.db import Base, TimestampMixin, new_id
@@ -37,3 +37,12 @@ class RefreshToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # Revoked sessions by time, for rebuilding Redis's copy of them (auth/sessions.py).
+    __table_args__ = (
+        Index(
+            "ix_refresh_tokens_revoked_at",
+            revoked_at,
+            postgresql_where=text("revoked_at IS NOT NULL"),
+        ),
+    )

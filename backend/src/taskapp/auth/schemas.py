@@ -6,9 +6,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-Password = Annotated[str, Field(min_length=12, max_length=128, description="12 to 128 characters.")]
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+from taskapp.core.schemas import Text
+
+Password = Annotated[
+    Text, Field(min_length=12, max_length=128, description="12 to 128 characters.")
+]
+AnyPassword = Annotated[Text, Field(min_length=1, max_length=128)]
+DisplayName = Annotated[
+    Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+]
+# email-validator refuses NUL and other control characters itself.
 Email = Annotated[EmailStr, Field(max_length=320)]
+RefreshToken = Annotated[Text, Field(min_length=1, max_length=256)]
 
 
 class SignupRequest(BaseModel):
@@ -21,17 +30,17 @@ class SignupRequest(BaseModel):
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: Email
-    password: Annotated[str, Field(min_length=1, max_length=128)]
+    password: AnyPassword
 
 
 class RefreshRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    refresh_token: Annotated[str, Field(min_length=1, max_length=256)]
+    refresh_token: RefreshToken
 
 
 class ChangePasswordRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    current_password: Annotated[str, Field(min_length=1, max_length=128)]
+    current_password: AnyPassword
     new_password: Password
 
 

@@ -1,5 +1,7 @@
 """Accounts: sign up, log in, rotate refresh tokens (with reuse detection), log out,
-change password. Services never commit: the request's session does."""
+change password. Services never commit: the request's session does. A session is a refresh
+token family; ending one also ends its access tokens at once (auth/sessions.py, after the
+commit)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskapp.auth import repository
 from taskapp.auth.models import RefreshToken, User
 from taskapp.auth.schemas import TokenPair
+from taskapp.auth.sessions import SessionRevocations
+from taskapp.core.db import after_commit
 from taskapp.core.errors import BadRequest, Conflict, Unauthorized
 from taskapp.core.security import (
     TokenService,
@@ -28,9 +32,27 @@ _INVALID_REFRESH = "The refresh token is not valid; log in again."
 
 
 class AuthService:
-    def __init__(self, session: AsyncSession, tokens: TokenService) -> None:
+    def __init__(
+        self, session: AsyncSession, tokens: TokenService, revocations: SessionRevocations
+    ) -> None:
         self.session = session
         self.tokens = tokens
+        self.revocations = revocations
+
+    def _end_sessions_after_commit(self, session_ids: list[uuid.UUID]) -> None:
+        if not session_ids:
+            return
+
+        async def end_sessions() -> None:
+            await self.revocations.revoke(session_ids)
+
+        after_commit(self.session, end_sessions)
+
+    async def user(self, user_id: uuid.UUID) -> User:
+        user = await repository.get_user(self.session, user_id)
+        if user is None:
+            raise Unauthorized("This account no longer exists.")
+        return user
 
     async def sign_up(self, email: str, password: str, display_name: str) -> User:
         if await repository.get_user_by_email(self.session, email) is not None:
@@ -70,6 +92,7 @@ class AuthService:
             )
             await repository.revoke_family(self.session, stored.family_id, now)
             await self.session.commit()
+            await self.revocations.revoke([stored.family_id])  # its access tokens too
             raise Unauthorized("This refresh token was already used; log in again.")
         stored.used_at = now
         return await self._issue(stored.user_id, family_id=stored.family_id)
@@ -80,15 +103,23 @@ class AuthService:
         )
         if stored is not None:
             await repository.revoke_family(self.session, stored.family_id, datetime.now(UTC))
+            self._end_sessions_after_commit([stored.family_id])
 
-    async def change_password(self, user_id: uuid.UUID, current: str, new: str) -> None:
-        user = await repository.get_user(self.session, user_id)
-        if user is None or not await verify_password(user.password_hash, current):
+    async def change_password(
+        self, user: User, keep_session: uuid.UUID, current: str, new: str
+    ) -> None:
+        """Change the password and end every other session of the user; `keep_session`, the
+        caller's, goes on (its refresh and access tokens keep working). The caller checks
+        the per-account attempt limit first (auth/router.py)."""
+        if not await verify_password(user.password_hash, current):
             raise BadRequest("The current password is not correct.")
         if current == new:
             raise BadRequest("The new password must differ from the current one.")
         user.password_hash = await hash_password(new)
-        await repository.revoke_all_for_user(self.session, user_id, datetime.now(UTC))
+        ended = await repository.revoke_other_sessions(
+            self.session, user.id, keep_session, datetime.now(UTC)
+        )
+        self._end_sessions_after_commit(ended)
 
     async def _issue(self, user_id: uuid.UUID, family_id: uuid.UUID) -> TokenPair:
         token, token_hash = new_refresh_token()
@@ -102,7 +133,7 @@ class AuthService:
         )
         await self.session.flush()
         return TokenPair(
-            access_token=self.tokens.issue_access_token(user_id),
+            access_token=self.tokens.issue_access_token(user_id, family_id),
             refresh_token=token,
             expires_in=int(self.tokens.access_ttl.total_seconds()),
         )

@@ -1,16 +1,66 @@
-"""Read-through cache with explicit invalidation, safe against the classic race in which a
-slow reader stores stale data after a writer invalidated it.
+"""Read-through cache with explicit invalidation that never serves a removed member, even
+when an invalidation cannot reach Redis (ADR 0085, amending ADR 0004).
 
-Each cached group (a user's project list, a project's task pages and counts) is one Redis
-hash. Its `_gen` field is bumped on invalidation, which also drops every other field; a
-reader stores its result only if `_gen` is still what it saw when it missed. A hit costs
-one round trip (HMGET of the entry and `_gen`).
+Layout. Each cached group is one Redis hash: a user's project list
+(`cache:user-projects:{user}`), a project's task pages and counts
+(`cache:project-tasks:{project}`, fields per user and query) and a project's membership
+record (`cache:project-members:{project}`, user -> role, written from the database by a
+reader that checked membership there). Each hash has `_gen`, bumped by an invalidation that
+also drops every other field, and `_epoch`, the global epoch (`cache:epoch`) it was filled in.
+
+Rules.
+1. A hit is one script (one round trip): it reads the epoch and every slot it needs, e.g. the
+   caller's membership record and the task page; a slot counts only if its hash belongs to the
+   current epoch. A task page is served only if the membership record holds the caller.
+2. A reader stores only if the epoch and each hash's `_gen` are still what its lookup saw (a
+   writer's invalidation in between refuses the store).
+3. Expiry is absolute: a hash gets its TTL when it is (re)created and a store never extends
+   it, so no entry is older than the TTL (60 s), whatever else fails.
+4. A failed invalidation (Redis unreachable, or a timeout: outcome unknown) is recorded in the
+   process, which then resets the epoch: in the same script as its next cache call, and in a
+   background repair retried every 0.1 s until it succeeds (core/redis.py), so the reset
+   happens even if no request comes. A reset makes every older hash invisible to every
+   process.
+5. A process whose Redis breaker opened (it saw an outage, and may have missed invalidations
+   it does not know about, e.g. another process's) resets the epoch with its next cache call.
+6. Beacon: every cache script refreshes `cache:beacon` (expires after BEACON_SECONDS). A script
+   that finds it missing resets the epoch first: no process reached Redis for that long, so an
+   outage may have hidden invalidations from every process (or all were idle: a reset then
+   costs only misses).
+
+Why no order of events serves a removed member. Events: D = membership removed in the
+database (commit), I = the writer's invalidation (after D, before its response), S = a
+reader's store (its lookup L came before its database read R, R before S), and Redis outages.
+- I succeeds. I drops the membership record and the user's project list and bumps their
+  `_gen`. A reader with L before I cannot store after I (rule 2); a reader with L after I has R
+  after D, so it does not find the member and stores nothing for them (a task page stored by
+  a reader with R before D needs the membership record, dropped or refused). Hits between D
+  and I are concurrent with the removal request, which has not answered yet.
+- I fails. The removal still answers 204. The writer serves nothing from Redis until its
+  reset lands, and the reset comes before any other cache call it makes (rule 4). Once the
+  reset lands, every entry written before it is invisible to every process; a store whose
+  lookup preceded the reset is refused (rule 2, the epoch changed).
+- Redis unreachable for every process at I (an outage): if it lasts longer than
+  BEACON_SECONDS the beacon expires, and the first cache script after Redis returns, from any
+  process, resets the epoch before reading anything (rule 6), even if the writer died
+  meanwhile and a process noticed nothing. A shorter outage: the writer's repair resets the
+  epoch within ~0.1 s of reaching Redis again (up to its breaker's 1 s cool-down if the
+  breaker opened), and any process whose breaker opened resets first thing (rule 5).
+- Redis restarted: it is empty (no persistence); the epoch key is gone, and the next script
+  starts a new epoch from Redis's clock, newer than any before.
+- A partition that cuts only the writer off while other processes reach Redis, or a writer
+  killed between COMMIT and I: the others can serve entries written before D until the
+  writer's reset (it retries until it gets through) or the entries' absolute expiry (rule 3,
+  at most the TTL), whichever is first. No process can learn of the removal sooner without
+  reading the database on a hit, which this cache exists to avoid; ADR 0085 records this.
+A reader's load is bounded by the request deadline (seconds), far less than the TTL, so the
+stub an invalidation leaves (`_gen` only) outlives every lookup that could race with it.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -19,25 +69,81 @@ from redis.asyncio import Redis
 
 from taskapp.core.redis import RedisStore
 
-_GEN = "_gen"
+EPOCH_KEY = "cache:epoch"
+BEACON_KEY = "cache:beacon"
+BEACON_SECONDS = 2.0
 
-_STORE_IF_GENERATION = """
-local current = redis.call('HGET', KEYS[1], '_gen')
-if (current or '') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
-if ARGV[1] == '' then redis.call('HSET', KEYS[1], '_gen', '0') end
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-return 1
+# Shared by the scripts that read or invalidate: KEYS[1] the epoch, KEYS[2] the beacon;
+# ARGV[1] the beacon's lifetime (ms), ARGV[2] '1' to reset the epoch. Epochs are Redis's
+# clock in microseconds, never lower than the last one, so a restarted (empty) Redis or an
+# evicted epoch key starts an epoch no older hash carries.
+_PRELUDE = """
+local epoch = redis.call('GET', KEYS[1])
+local beacon = redis.call('PTTL', KEYS[2])
+if ARGV[2] == '1' or beacon == -2 or not epoch then
+  local now = redis.call('TIME')
+  local next_epoch = tonumber(now[1]) * 1000000 + tonumber(now[2])
+  if epoch and tonumber(epoch) and tonumber(epoch) >= next_epoch then
+    next_epoch = tonumber(epoch) + 1
+  end
+  epoch = string.format('%.0f', next_epoch)
+  redis.call('SET', KEYS[1], epoch)
+end
+if beacon < tonumber(ARGV[1]) / 2 then
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+end
 """
 
-_INVALIDATE = """
-for i, key in ipairs(KEYS) do
-  local gen = redis.call('HINCRBY', key, '_gen', 1)
-  redis.call('DEL', key)
-  redis.call('HSET', key, '_gen', gen)
-  redis.call('EXPIRE', key, ARGV[1])
+# KEYS[3..n] groups; ARGV[3..n] the field wanted in each. Returns the epoch, then per group
+# the value (nil unless the hash is of this epoch) and its `_gen`.
+_LOOKUP = (
+    _PRELUDE
+    + """
+local out = {epoch}
+for i = 3, #KEYS do
+  local found = redis.call('HMGET', KEYS[i], ARGV[i], '_gen', '_epoch')
+  if found[3] == epoch then out[#out + 1] = found[1] else out[#out + 1] = false end
+  out[#out + 1] = found[2] or ''
 end
-return #KEYS
+return out
+"""
+)
+
+# KEYS[3..n] groups; ARGV[3] the TTL (s). Bumps each `_gen` and drops the other fields.
+_INVALIDATE = (
+    _PRELUDE
+    + """
+for i = 3, #KEYS do
+  local gen = redis.call('HINCRBY', KEYS[i], '_gen', 1)
+  redis.call('DEL', KEYS[i])
+  redis.call('HSET', KEYS[i], '_gen', gen)
+  redis.call('EXPIRE', KEYS[i], ARGV[3])
+end
+return epoch
+"""
+)
+
+# KEYS[1] the epoch, KEYS[2..n] groups; ARGV[1] TTL (s), ARGV[2] the epoch the lookup saw,
+# then per group: the `_gen` the lookup saw, the field, the value. A hash filled in an older
+# epoch is recreated (its TTL starts then); a store never extends a TTL.
+_STORE = """
+if redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
+local stored = 0
+for i = 2, #KEYS do
+  local a = 3 + (i - 2) * 3
+  local gen = redis.call('HGET', KEYS[i], '_gen') or ''
+  if gen == ARGV[a] then
+    if redis.call('HGET', KEYS[i], '_epoch') ~= ARGV[2] then
+      if gen == '' then gen = '0' end
+      redis.call('DEL', KEYS[i])
+      redis.call('HSET', KEYS[i], '_gen', gen, '_epoch', ARGV[2])
+      redis.call('EXPIRE', KEYS[i], ARGV[1])
+    end
+    redis.call('HSET', KEYS[i], ARGV[a + 1], ARGV[a + 2])
+    stored = stored + 1
+  end
+end
+return stored
 """
 
 
@@ -49,61 +155,145 @@ def project_tasks_key(project_id: uuid.UUID) -> str:
     return f"cache:project-tasks:{project_id}"
 
 
-@dataclass
+def project_members_key(project_id: uuid.UUID) -> str:
+    return f"cache:project-members:{project_id}"
+
+
+@dataclass(frozen=True)
+class Slot:
+    group: str
+    field: str
+
+
+@dataclass(frozen=True)
 class CacheLookup:
-    value: bytes | None
-    generation: str
+    """What one lookup found, and what a store needs to refuse itself if a write came
+    between: the epoch and each group's generation as they were."""
+
+    slots: tuple[Slot, ...]
+    values: tuple[bytes | None, ...]
+    generations: tuple[str, ...]
+    epoch: str
+
+    @property
+    def value(self) -> bytes | None:
+        """The first slot's value (the only one for a single-slot lookup)."""
+        return self.values[0]
+
+    @property
+    def hit(self) -> bool:
+        return all(value is not None for value in self.values)
+
+
+def _text(value: bytes | str | None) -> str:
+    if isinstance(value, bytes):
+        return value.decode()
+    return value or ""
 
 
 class Cache:
-    def __init__(self, redis: RedisStore, ttl_seconds: int) -> None:
+    def __init__(
+        self, redis: RedisStore, ttl_seconds: int, beacon_seconds: float = BEACON_SECONDS
+    ) -> None:
         self.redis = redis
         self.ttl = ttl_seconds
+        self.beacon_ms = max(1, int(beacon_seconds * 1000))
+        self._lookup = redis.client.register_script(_LOOKUP)
+        self._invalidate = redis.client.register_script(_INVALIDATE)
+        self._store = redis.client.register_script(_STORE)
+        # Epoch resets this process owes (rules 4 and 5 of the module docstring).
+        self._resets_requested = 0
+        self._resets_done = 0
+        self._outages_seen = redis.outages
 
-    async def get(self, group: str, field: str) -> CacheLookup | None:
-        """The cached value (or a miss with the generation to store against); None if Redis
-        is unavailable, in which case nothing should be stored."""
+    def _reset_argument(self) -> tuple[str, int]:
+        if self.redis.outages != self._outages_seen:
+            self._outages_seen = self.redis.outages
+            self._resets_requested += 1
+        wanted = self._resets_requested
+        return ("1" if wanted > self._resets_done else "0"), wanted
 
-        async def lookup(client: Redis) -> list[bytes | str | None]:
-            return await client.hmget(group, [field, _GEN])
+    def _reset_landed(self, wanted: int) -> None:
+        self._resets_done = max(self._resets_done, wanted)
+
+    @property
+    def reset_pending(self) -> bool:
+        return self._resets_requested > self._resets_done
+
+    async def get(self, *slots: Slot) -> CacheLookup | None:
+        """What the cache holds for `slots` (None per slot on a miss), in one round trip;
+        None if Redis is unavailable, in which case nothing should be stored."""
+        reset, wanted = self._reset_argument()
+        keys = [EPOCH_KEY, BEACON_KEY, *(slot.group for slot in slots)]
+        args: list[str | int] = [self.beacon_ms, reset, *(slot.field for slot in slots)]
+
+        async def lookup(client: Redis) -> list[bytes | None]:
+            result: list[bytes | None] = await self._lookup(keys=keys, args=args, client=client)
+            return result
 
         result = await self.redis.run(lookup)
         if result is None:
             return None
-        value, generation = result
-        if isinstance(value, str):
-            value = value.encode()
-        if isinstance(generation, bytes):
-            generation = generation.decode()
-        return CacheLookup(value, generation or "")
+        self._reset_landed(wanted)
+        values = tuple(
+            value.encode() if isinstance(value, str) else value for value in result[1::2]
+        )
+        generations = tuple(_text(gen) for gen in result[2::2])
+        return CacheLookup(tuple(slots), values, generations, _text(result[0]))
 
-    async def store(self, group: str, field: str, lookup: CacheLookup, value: bytes) -> None:
+    async def store(self, lookup: CacheLookup, values: Sequence[bytes | None]) -> None:
+        """Store `values` (one per slot of `lookup`; None: leave that slot) unless a write
+        invalidated their group, or the epoch changed, since the lookup."""
+        keys = [EPOCH_KEY]
+        args: list[str | bytes | int] = [self.ttl, lookup.epoch]
+        for slot, generation, value in zip(lookup.slots, lookup.generations, values, strict=True):
+            if value is not None:
+                keys.append(slot.group)
+                args.extend((generation, slot.field, value))
+        if len(keys) == 1:
+            return
+
         async def store_if_fresh(client: Redis) -> object:
-            return await client.eval(
-                _STORE_IF_GENERATION, 1, group, lookup.generation, field, value, self.ttl
-            )
+            return await self._store(keys=keys, args=args, client=client)
 
         await self.redis.run(store_if_fresh)
 
-    async def get_or_load(
-        self, group: str, field: str, load: Callable[[], Awaitable[bytes]]
-    ) -> bytes:
-        lookup = await self.get(group, field)
+    async def get_or_load(self, slot: Slot, load: Callable[[], Awaitable[bytes]]) -> bytes:
+        lookup = await self.get(slot)
         if lookup is not None and lookup.value is not None:
             return lookup.value
         value = await load()
         if lookup is not None:
-            await self.store(group, field, lookup, value)
+            await self.store(lookup, [value])
         return value
 
     async def invalidate(self, *groups: str) -> None:
+        """Drop `groups` everywhere. If Redis cannot be told, the process owes an epoch reset
+        (which drops everything) and keeps trying until it lands."""
         if not groups:
             return
+        if not await self._run_invalidation(groups):
+            self._resets_requested += 1
+            self.redis.schedule_repair("cache-epoch", self._repair)
+
+    async def _run_invalidation(self, groups: Sequence[str]) -> bool:
+        reset, wanted = self._reset_argument()
+        keys = [EPOCH_KEY, BEACON_KEY, *groups]
+        args: list[str | int] = [self.beacon_ms, reset, self.ttl]
 
         async def invalidate(client: Redis) -> object:
-            return await client.eval(_INVALIDATE, len(groups), *groups, self.ttl)
+            return await self._invalidate(keys=keys, args=args, client=client)
 
-        await self.redis.run(invalidate)
+        if await self.redis.run(invalidate) is None:
+            return False
+        self._reset_landed(wanted)
+        return True
+
+    async def _repair(self) -> bool:
+        """The background retry of a failed invalidation: reset the epoch."""
+        if self.reset_pending:
+            await self._run_invalidation(())
+        return not self.reset_pending
 
 
 async def get_cache(request: Request) -> Cache:

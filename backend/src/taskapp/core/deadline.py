@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from contextvars import ContextVar
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _deadline: ContextVar[float | None] = ContextVar("request_deadline", default=None)
 
@@ -26,8 +26,18 @@ class RequestDeadlineMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        token = _deadline.set(asyncio.get_running_loop().time() + self.seconds)
+        loop = asyncio.get_running_loop()
+        token = _deadline.set(loop.time() + self.seconds)
+
+        async def receive_then_restart_the_clock() -> Message:
+            # The deadline is for our dependencies, not for a slow client's upload: it starts
+            # again once the whole body has arrived (same task, so the same context).
+            message = await receive()
+            if message["type"] == "http.request" and not message.get("more_body", False):
+                _deadline.set(loop.time() + self.seconds)
+            return message
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive_then_restart_the_clock, send)
         finally:
             _deadline.reset(token)

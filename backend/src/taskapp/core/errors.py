@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from taskapp.core.responses import JsonResponse
 
@@ -25,10 +27,21 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    }
+}
+
+
 class AppError(Exception):
     status_code = 500
     code = "internal_error"
     message = "Something went wrong on our side."
+    # For the OpenAPI document: what the status means, and the headers always sent with it.
+    description: ClassVar[str | None] = None
+    documented_headers: ClassVar[dict[str, dict[str, Any]]] = {}
 
     def __init__(
         self,
@@ -53,6 +66,9 @@ class Unauthorized(AppError):
     status_code = 401
     code = "unauthorized"
     message = "Authentication is required."
+    documented_headers: ClassVar[dict[str, dict[str, Any]]] = {
+        "WWW-Authenticate": {"description": "`Bearer`.", "schema": {"type": "string"}}
+    }
 
     def __init__(self, message: str | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -87,12 +103,17 @@ class PayloadTooLarge(AppError):
     status_code = 413
     code = "payload_too_large"
     message = "The request body is too large."
+    description = "The request body, or the file announced, is over its size limit."
 
 
 class ValidationFailed(AppError):
     status_code = 422
     code = "validation_error"
     message = "The request did not pass validation."
+    description = (
+        "The request did not pass validation, or its body is not JSON in UTF-8; `details` "
+        "lists the problems, each with `loc` (where), `message` and `type`."
+    )
 
 
 class PreconditionRequired(AppError):
@@ -105,6 +126,7 @@ class RateLimited(AppError):
     status_code = 429
     code = "rate_limited"
     message = "Too many requests; slow down."
+    documented_headers = _RETRY_AFTER
 
     def __init__(self, retry_after: int, message: str | None = None) -> None:
         super().__init__(message, headers={"Retry-After": str(max(1, retry_after))})
@@ -114,23 +136,46 @@ class ServiceUnavailable(AppError):
     status_code = 503
     code = "service_unavailable"
     message = "A dependency is unavailable; try again shortly."
+    description = (
+        "A dependency (the database, object storage or the queue) is unavailable or did not "
+        "answer in time; try again after Retry-After seconds."
+    )
+    documented_headers = _RETRY_AFTER
 
     def __init__(self, message: str | None = None, retry_after: int = 2) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
-# What any authenticated route can answer, and what a route under a project can add.
-AUTHENTICATED_ERRORS: tuple[type[AppError], ...] = (Unauthorized, RateLimited, ServiceUnavailable)
+# What any route that uses the database can answer (it may be down or past the deadline),
+# what any authenticated route can, and what a route under a project can add.
+DATABASE_ERRORS: tuple[type[AppError], ...] = (ServiceUnavailable,)
+AUTHENTICATED_ERRORS: tuple[type[AppError], ...] = (Unauthorized, RateLimited, *DATABASE_ERRORS)
 PROJECT_ERRORS: tuple[type[AppError], ...] = (*AUTHENTICATED_ERRORS, NotFound, Forbidden)
 
 
 def error_responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries for the errors a route can raise."""
+    """OpenAPI `responses=` entries for the errors a route can raise (422 always: FastAPI
+    validates every request). Errors of one status share its entry."""
     result: dict[int | str, dict[str, Any]] = {}
     documented: tuple[type[AppError], ...] = (*errors, ValidationFailed)
     for error in documented:
-        result[error.status_code] = {"model": ErrorResponse, "description": error.message}
+        entry = result.setdefault(error.status_code, {"model": ErrorResponse})
+        description = error.description or error.message
+        if "description" not in entry:
+            entry["description"] = description
+        elif description not in entry["description"]:
+            entry["description"] += " Or: " + description
+        if error.documented_headers:
+            entry.setdefault("headers", {}).update(error.documented_headers)
     return result
+
+
+def payload_too_large_response(max_bytes: int) -> dict[str, Any]:
+    """The 413 every operation with a request body can answer (core/middleware.py)."""
+    return {
+        "description": f"The request body is larger than {max_bytes} bytes.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
 
 
 def error_payload(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -149,6 +194,27 @@ _STATUS_CODES = {
 }
 
 
+# FastAPI's answer when reading the body fails other than as a JSON syntax error: bytes that are
+# not UTF-8, nesting deeper than the parser recurses, an integer longer than Python converts.
+# It is a body that is not JSON in UTF-8, so it gets the 422 a JSON syntax error gets.
+_BODY_PARSE_ERROR = "There was an error parsing the body"
+
+# A missing precondition header is 428 (RFC 6585: the request must be conditional), not 422.
+_PRECONDITION_HEADERS = frozenset({"if-match"})
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the request's path answers (Starlette's 405 names only the first route's
+    methods, and FastAPI has one route per method)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        if route.methods:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def handle_app_error(_: Request, exc: AppError) -> JsonResponse:
@@ -159,26 +225,45 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def handle_validation_error(_: Request, exc: RequestValidationError) -> JsonResponse:
+    async def handle_validation_error(
+        request: Request, exc: RequestValidationError
+    ) -> JsonResponse:
+        errors = exc.errors()
+        if errors and all(
+            err.get("type") == "missing"
+            and len(err.get("loc", ())) == 2
+            and err["loc"][0] == "header"
+            and err["loc"][1] in _PRECONDITION_HEADERS
+            for err in errors
+        ):
+            return await handle_app_error(request, PreconditionRequired())
         details = [
             {
                 "loc": list(err.get("loc", ())),
                 "message": err.get("msg", ""),
                 "type": err.get("type", ""),
             }
-            for err in exc.errors()
+            for err in errors
         ]
         return JsonResponse(
-            error_payload("validation_error", "The request did not pass validation.", details),
-            status_code=422,
+            error_payload("validation_error", ValidationFailed.message, details), status_code=422
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def handle_http_error(_: Request, exc: StarletteHTTPException) -> JsonResponse:
+    async def handle_http_error(request: Request, exc: StarletteHTTPException) -> JsonResponse:
+        if exc.status_code == 400 and exc.detail == _BODY_PARSE_ERROR:
+            details = [{"loc": ["body"], "message": "Not JSON in UTF-8.", "type": "json_invalid"}]
+            return JsonResponse(
+                error_payload("validation_error", ValidationFailed.message, details),
+                status_code=422,
+            )
         code = _STATUS_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
         return JsonResponse(
-            error_payload(code, message), status_code=exc.status_code, headers=exc.headers
+            error_payload(code, message), status_code=exc.status_code, headers=headers
         )
 
     @app.exception_handler(Exception)

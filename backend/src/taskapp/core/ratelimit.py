@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -30,6 +31,17 @@ class LocalWindowCounter:
         return count
 
 
+@dataclass(frozen=True)
+class Spend:
+    """One request's use of a limit: `key` is the Redis counter to INCRBY `batch`, or None
+    when a local lease covered it."""
+
+    key: str | None
+    batch: int
+    limit: int
+    retry_after: int
+
+
 class RateLimiter:
     """Fixed windows counted in Redis, shared by every API process.
 
@@ -37,6 +49,10 @@ class RateLimiter:
     it locally, so a busy client costs one Redis round trip per n requests instead of one per
     request. The price: with p processes a client can exceed the limit by at most
     (n - 1) * p requests per window. Login limits use batch=1 (exact).
+
+    The per-user API limit is counted with `begin`/`finish` instead, inside the script that
+    checks the caller's session (auth/sessions.py): that request goes to Redis anyway, so the
+    counting costs no round trip of its own, and the lease still saves the INCRBY.
     """
 
     def __init__(self, redis: RedisStore, max_leases: int = 100_000) -> None:
@@ -47,33 +63,48 @@ class RateLimiter:
 
     async def hit(self, scope: str, identity: str, limit: int, batch: int = 1) -> None:
         """Count one request; raise RateLimited (429 with Retry-After) past `limit`."""
-        now = time.time()
-        window = int(now // WINDOW_SECONDS)
-        key = f"rl:{scope}:{identity}:{window}"
-        retry_after = int((window + 1) * WINDOW_SECONDS - now) + 1
-
-        remaining = self._leases.pop(key, 0)
-        if remaining > 0:
-            self._keep_lease(key, remaining - 1)
+        spend = self.begin(scope, identity, limit, batch)
+        key = spend.key
+        if key is None:
             return
 
         async def take(client: Redis) -> int:
             async with client.pipeline(transaction=False) as pipe:
-                pipe.incrby(key, batch)
+                pipe.incrby(key, spend.batch)
                 pipe.expire(key, WINDOW_SECONDS + 1)
                 result = await pipe.execute()
             return int(result[0])
 
-        counted = await self.redis.run(take)
-        if counted is None:  # Redis unavailable: this process counts alone
-            if self.local.hit(key) > limit:
-                raise RateLimited(retry_after)
+        self.finish(spend, await self.redis.run(take))
+
+    def begin(self, scope: str, identity: str, limit: int, batch: int = 1) -> Spend:
+        """The first half of `hit`, for callers that send the counting along with their own
+        Redis work in one round trip (auth/sessions.py): spends a local lease if one is left
+        (then `key` is None: nothing to count in Redis), else says what to INCRBY."""
+        now = time.time()
+        window = int(now // WINDOW_SECONDS)
+        key = f"rl:{scope}:{identity}:{window}"
+        retry_after = int((window + 1) * WINDOW_SECONDS - now) + 1
+        remaining = self._leases.pop(key, 0)
+        if remaining > 0:
+            self._keep_lease(key, remaining - 1)
+            return Spend(None, batch, limit, retry_after)
+        return Spend(key, batch, limit, retry_after)
+
+    def finish(self, spend: Spend, counted: int | None) -> None:
+        """The second half: `counted` is the counter after INCRBY `spend.batch` (with an
+        EXPIRE of WINDOW_SECONDS + 1), or None when Redis was unavailable."""
+        if spend.key is None:
             return
-        already_used = counted - batch
-        if already_used >= limit:
-            raise RateLimited(retry_after)
-        granted = min(batch, limit - already_used)
-        self._keep_lease(key, granted - 1)
+        if counted is None:  # Redis unavailable: this process counts alone
+            if self.local.hit(spend.key) > spend.limit:
+                raise RateLimited(spend.retry_after)
+            return
+        already_used = counted - spend.batch
+        if already_used >= spend.limit:
+            raise RateLimited(spend.retry_after)
+        granted = min(spend.batch, spend.limit - already_used)
+        self._keep_lease(spend.key, granted - 1)
 
     def _keep_lease(self, key: str, remaining: int) -> None:
         if remaining > 0:

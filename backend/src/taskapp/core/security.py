@@ -53,12 +53,17 @@ def hash_refresh_token(token: str) -> str:
 @dataclass(frozen=True)
 class AccessClaims:
     user_id: uuid.UUID
+    # The session: the refresh token family the token was issued for (ADR 0086). A request
+    # is refused when its session was revoked (auth/sessions.py), however valid the JWT.
+    session_id: uuid.UUID
     expires_at: datetime
 
 
 class TokenService:
     # Verified tokens are remembered (until they expire) so a client's repeated requests skip
-    # the signature check and JSON parsing; bounded, least recently used out first.
+    # the signature check and JSON parsing; bounded, least recently used out first. This says
+    # only that the token is genuine: whether its session was revoked is checked on every
+    # request after it (auth/dependencies.py).
     _VERIFIED_CACHE_SIZE = 4096
 
     def __init__(self, settings: Settings) -> None:
@@ -68,10 +73,15 @@ class TokenService:
         self.access_ttl = timedelta(seconds=settings.access_token_ttl_seconds)
         self.refresh_ttl = timedelta(seconds=settings.refresh_token_ttl_seconds)
 
-    def issue_access_token(self, user_id: uuid.UUID) -> str:
+    def issue_access_token(self, user_id: uuid.UUID, session_id: uuid.UUID | None = None) -> str:
+        """A token for `session_id`, the refresh token family (auth/service.py always passes
+        it). Without one the token gets a session of its own that no logout can end: for
+        tests of the token itself only."""
+        session_id = session_id or uuid.uuid4()
         now = datetime.now(UTC)
         claims = {
             "sub": str(user_id),
+            "sid": str(session_id),
             "iss": self._issuer,
             "iat": now,
             "exp": now + self.access_ttl,
@@ -99,16 +109,19 @@ class TokenService:
                 self._key,
                 algorithms=[_ALGORITHM],
                 issuer=self._issuer,
-                options={"require": ["exp", "iat", "sub", "iss"]},
+                options={"require": ["exp", "iat", "sub", "iss", "sid"]},
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("The access token has expired; refresh it.") from exc
+        except jwt.MissingRequiredClaimError as exc:  # e.g. issued before sessions had ids
+            raise Unauthorized("The access token is not valid; refresh it.") from exc
         except jwt.PyJWTError as exc:
             raise Unauthorized("The access token is not valid.") from exc
         if claims.get("typ") != "access":
             raise Unauthorized("The access token is not valid.")
         try:
             user_id = uuid.UUID(claims["sub"])
-        except ValueError as exc:
+            session_id = uuid.UUID(claims["sid"])
+        except (ValueError, TypeError, AttributeError) as exc:
             raise Unauthorized("The access token is not valid.") from exc
-        return AccessClaims(user_id, datetime.fromtimestamp(claims["exp"], UTC))
+        return AccessClaims(user_id, session_id, datetime.fromtimestamp(claims["exp"], UTC))

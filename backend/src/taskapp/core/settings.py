@@ -121,6 +121,19 @@ class Settings(DatabaseSettings):
         "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf",
         "text/plain", "text/csv", "application/zip", "application/json",
     ]  # fmt: skip
+    # A pending upload (URL issued, not confirmed) lives this long (at least the presign TTL);
+    # then it no longer counts against the per-task cap, cannot be confirmed and the worker's
+    # sweep deletes its row. At most one day: S3's lifecycle rule expires the pending objects
+    # after one day (infra/modules/storage, ADR 0081).
+    attachment_pending_expiry_seconds: int = Field(default=3600, ge=60, le=86400)
+
+    # Export jobs, swept by the worker (ADR 0080): every `export_sweep_interval_seconds` it
+    # publishes again the jobs queued for longer than `export_requeue_after_seconds` (e.g. a
+    # message that could not be sent after the commit) and fails the jobs still queued or
+    # running `export_fail_after_seconds` after they were requested.
+    export_sweep_interval_seconds: int = Field(default=60, ge=1, le=3600)
+    export_requeue_after_seconds: int = Field(default=120, ge=10, le=86400)
+    export_fail_after_seconds: int = Field(default=3600, ge=300, le=7 * 86400)
 
     # Auth
     jwt_signing_key: SecretStr
@@ -131,9 +144,17 @@ class Settings(DatabaseSettings):
     # HTTP edge
     cors_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = Field(default=1_000_000, ge=1024, le=50_000_000)
-    # Proxies that append to X-Forwarded-For in front of the API: 0 locally (the client
-    # connects directly), 2 in AWS (CloudFront, then the ALB). Used for per-IP rate limits.
+    # Proxies that append to X-Forwarded-For in front of the API: 0 when clients connect
+    # directly, 1 behind the local edge, 2 in AWS (CloudFront, then the ALB). Used for per-IP
+    # rate limits, and trusted only on requests that prove they came through the edge: they
+    # carry `origin_verify_header` with `origin_verify_secret` (CloudFront adds it as an
+    # origin custom header; the local edge as well). Other requests count by their socket
+    # peer address (ADR 0087). Required outside local/test when forwarded_hops > 0.
     forwarded_hops: int = Field(default=0, ge=0, le=5)
+    origin_verify_header: str = Field(
+        default="X-Origin-Verify", pattern=r"^[A-Za-z0-9-]{1,64}$", max_length=64
+    )
+    origin_verify_secret: SecretStr | None = None
 
     # Rate limits (requests per minute)
     rate_limit_login_per_ip: int = Field(default=30, ge=1)
@@ -141,9 +162,16 @@ class Settings(DatabaseSettings):
     rate_limit_api_per_user: int = Field(default=1200, ge=1)
     # Allowance taken from Redis per round trip for the API limit (see core/ratelimit.py).
     rate_limit_api_batch: int = Field(default=10, ge=1, le=1000)
+    # Export requests (POST .../exports) per user: each one can cost the single worker a scan
+    # of a whole project, and a project has at most one export queued or running anyway.
+    rate_limit_exports_per_user: int = Field(default=10, ge=1)
 
     # Tracing: OTLP over HTTP, e.g. the ADOT collector sidecar at http://localhost:4318.
     otlp_endpoint: str | None = None
+
+    # The OpenAPI document (/api/openapi.json) and the docs page (/api/docs). Unset: served in
+    # local, test and dev only; stage and prod serve neither unless this says so (ADR 0091).
+    api_docs: bool | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -165,7 +193,23 @@ class Settings(DatabaseSettings):
                 "APP_JWT_SIGNING_KEY must be a random value of at least 32 characters "
                 f"in the {self.environment} environment."
             )
+        if self.forwarded_hops > 0:
+            origin = self.origin_verify_secret
+            value = origin.get_secret_value() if origin is not None else ""
+            if len(value) < 32 or value.lower() in _PLACEHOLDER_SECRETS:
+                raise ValueError(
+                    "APP_ORIGIN_VERIFY_SECRET must be the random value (at least 32 characters) "
+                    f"the edge sends in {self.origin_verify_header}: with APP_FORWARDED_HOPS="
+                    f"{self.forwarded_hops} and no such proof, X-Forwarded-For is never "
+                    f"trusted in the {self.environment} environment."
+                )
         return self
+
+    @property
+    def serves_api_docs(self) -> bool:
+        if self.api_docs is not None:
+            return self.api_docs
+        return self.environment in {"local", "test", "dev"}
 
     @property
     def redis_connection_url(self) -> str:

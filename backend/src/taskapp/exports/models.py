@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 import uuid
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taskapp.core.db import Base, TimestampMixin, new_id
@@ -14,6 +14,12 @@ class ExportStatus(enum.StrEnum):
     running = "running"
     done = "done"
     failed = "failed"
+
+
+# A job in one of these states is "active": a project has at most one (ADR 0080).
+ACTIVE_STATUSES = (ExportStatus.queued, ExportStatus.running)
+# The partial unique index that enforces it; a losing concurrent insert names it in its error.
+ONE_ACTIVE_PER_PROJECT = "uq_export_jobs_project_active"
 
 
 class ExportJob(TimestampMixin, Base):
@@ -35,4 +41,12 @@ class ExportJob(TimestampMixin, Base):
     row_count: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(String(500))
 
-    __table_args__ = (Index("ix_export_jobs_project", "project_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_export_jobs_project", "project_id", "created_at"),
+        Index(
+            ONE_ACTIVE_PER_PROJECT,
+            "project_id",
+            unique=True,
+            postgresql_where=text("status IN ('queued', 'running')"),
+        ),
+    )

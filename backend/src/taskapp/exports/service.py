@@ -2,16 +2,24 @@ from __future__ import annotations
 
 import uuid
 
-import orjson
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskapp.core.aws import Aws
+from taskapp.core.db import after_commit
 from taskapp.core.errors import NotFound, ServiceUnavailable
-from taskapp.exports.models import ExportJob, ExportStatus
+from taskapp.core.settings import Settings
+from taskapp.exports import repository
+from taskapp.exports.models import ONE_ACTIVE_PER_PROJECT, ExportJob, ExportStatus
+from taskapp.exports.queue import publish_job
 from taskapp.exports.schemas import ExportOut
 from taskapp.projects.dependencies import ProjectAccess
 
 EXPORT_NOT_FOUND = "Export not found."
+_UNIQUE_VIOLATION = "23505"
+# Each lost race means another request's job existed and then finished before we could read
+# it: a few rounds are plenty; more means something is wrong, not busy.
+_CREATE_ATTEMPTS = 3
 
 
 def export_key(project_id: uuid.UUID, job_id: uuid.UUID) -> str:
@@ -19,27 +27,52 @@ def export_key(project_id: uuid.UUID, job_id: uuid.UUID) -> str:
     return f"exports/{project_id}/{job_id}.csv"
 
 
+def _lost_the_race(exc: IntegrityError) -> bool:
+    """A concurrent request's active job won the partial unique index."""
+    return getattr(
+        exc.orig, "sqlstate", None
+    ) == _UNIQUE_VIOLATION and ONE_ACTIVE_PER_PROJECT in str(exc.orig)
+
+
 class ExportService:
-    def __init__(self, session: AsyncSession, aws: Aws, presign_ttl: int) -> None:
+    def __init__(self, session: AsyncSession, aws: Aws, settings: Settings) -> None:
         self.session = session
         self.aws = aws
-        self.presign_ttl = presign_ttl
+        self.settings = settings
 
     async def request(self, access: ProjectAccess) -> ExportOut:
+        """The project's active export, or a new one. A new job's message is sent only once
+        the job is committed (ADR 0080): a worker can never receive a job it cannot see yet.
+        If sending fails, the answer is still 202 with the queued job, which is true: the
+        worker's sweep sends it again (`export_requeue_after_seconds`)."""
         if not self.aws.export_queue_url:
             raise ServiceUnavailable("Exports are not configured (no queue).")
-        job = ExportJob(project_id=access.project_id, requested_by=access.user_id)
-        self.session.add(job)
-        await self.session.flush()
-        await self.session.refresh(job)
-        # Sent before the commit: if the commit then fails, the worker finds no job and drops
-        # the message; the reverse order could leave a job queued forever.
-        await self.aws.call(
-            self.aws.sqs.send_message,
-            QueueUrl=self.aws.export_queue_url,
-            MessageBody=orjson.dumps({"job_id": str(job.id)}).decode(),
-        )
-        return self.describe(job)
+        for _ in range(_CREATE_ATTEMPTS):
+            active = await repository.get_active(self.session, access.project_id)
+            if active is not None:
+                return self.describe(active)
+            job = ExportJob(project_id=access.project_id, requested_by=access.user_id)
+            try:
+                async with self.session.begin_nested():
+                    self.session.add(job)
+            except IntegrityError as exc:
+                # Waited for a concurrent request's transaction, which committed its own
+                # active job: read it (a new statement sees it) and answer with it.
+                if not _lost_the_race(exc):
+                    raise
+                continue
+            await self.session.refresh(job)
+            self._publish_after_commit(job.id)
+            return self.describe(job)
+        raise ServiceUnavailable("The project's exports are changing too fast; try again.")
+
+    def _publish_after_commit(self, job_id: uuid.UUID) -> None:
+        aws, timeout = self.aws, self.settings.aws_timeout_seconds
+
+        async def publish() -> None:
+            await publish_job(aws, job_id, timeout)
+
+        after_commit(self.session, publish)
 
     async def get(self, access: ProjectAccess, job_id: uuid.UUID) -> ExportOut:
         job = await self.session.get(ExportJob, job_id)
@@ -59,7 +92,7 @@ class ExportService:
                         f'attachment; filename="tasks-{job.project_id}.csv"'
                     ),
                 },
-                ExpiresIn=self.presign_ttl,
+                ExpiresIn=self.settings.presign_ttl_seconds,
             )
         return ExportOut(
             id=job.id,

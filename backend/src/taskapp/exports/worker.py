@@ -1,6 +1,11 @@
 """The export worker: a second process (its own ECS service in AWS) that turns queued export
 jobs into CSV files in S3. Safe on redelivery: a finished job is acknowledged and skipped, and
-the object key is fixed per job, so a retry overwrites rather than duplicates."""
+the object key is fixed per job, so a retry overwrites rather than duplicates.
+
+A message whose job the worker cannot see is never acknowledged (ADR 0080): it comes back after
+`unseen_retry_seconds`, and after the queue's maxReceiveCount receives SQS moves it to the
+dead-letter queue. Between polls, the worker sweeps (exports/sweep.py) what no message will
+finish: jobs whose message was lost, jobs far too old, expired pending uploads."""
 
 from __future__ import annotations
 
@@ -21,10 +26,18 @@ from taskapp.core.settings import Settings
 from taskapp.exports.csv_writer import TaskCsvWriter
 from taskapp.exports.models import ExportJob, ExportStatus
 from taskapp.exports.service import export_key
+from taskapp.exports.sweep import SweepReport, sweep
 from taskapp.tasks.models import Task
 
 logger = logging.getLogger("taskapp.worker")
+# Attempts before a failing job is marked failed: at most the queue's maxReceiveCount
+# (infra/modules/queue, ops provision), or SQS moves the message to the DLQ first and the job
+# waits for the sweep to fail it.
 MAX_ATTEMPTS = 5
+# A job not visible yet: its request's transaction is still committing (or it was deleted with
+# its project). Try again soon rather than after the whole visibility timeout.
+UNSEEN_RETRY_SECONDS = 5
+_TERMINAL = frozenset({ExportStatus.done, ExportStatus.failed})
 # Long-poll length: short enough that SIGTERM (ECS gives 30 s) ends the worker promptly, long
 # enough that an idle worker makes few empty receives. At most 20 (SQS's maximum).
 POLL_WAIT_SECONDS = 10
@@ -32,24 +45,42 @@ _STREAM_BATCH = 1000
 
 
 class ExportWorker:
-    def __init__(self, settings: Settings, database: Database | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database | None = None,
+        *,
+        unseen_retry_seconds: int = UNSEEN_RETRY_SECONDS,
+    ) -> None:
         if not settings.sqs_export_queue_url:
             raise ValueError("APP_SQS_EXPORT_QUEUE_URL is required for the export worker.")
         self.settings = settings
         self.queue_url = settings.sqs_export_queue_url
         self.database = database or Database(settings)
         self.aws = Aws(settings)
+        self.unseen_retry_seconds = unseen_retry_seconds
         self.stopping = asyncio.Event()
 
     async def run(self, wait_seconds: int = POLL_WAIT_SECONDS) -> None:
         logger.info("export worker started")
+        loop = asyncio.get_running_loop()
+        next_sweep = loop.time()
         while not self.stopping.is_set():
+            if loop.time() >= next_sweep:
+                try:
+                    await self.sweep()
+                except Exception:
+                    logger.exception("export worker sweep failed; trying again next time")
+                next_sweep = loop.time() + self.settings.export_sweep_interval_seconds
             try:
                 await self.poll_once(wait_seconds)
             except Exception:
                 logger.exception("export worker poll failed; backing off")
                 await asyncio.sleep(2)
         logger.info("export worker stopped")
+
+    async def sweep(self) -> SweepReport:
+        return await sweep(self.database, self.aws, self.settings)
 
     async def poll_once(self, wait_seconds: int = POLL_WAIT_SECONDS) -> int:
         response = await self.aws.call(
@@ -73,7 +104,7 @@ class ExportWorker:
             await self._acknowledge(message)
             return
         try:
-            await self.process(job_id)
+            seen = await self.process(job_id)
         except Exception as exc:
             logger.exception("export %s failed (attempt %d)", job_id, attempts)
             if attempts < MAX_ATTEMPTS:
@@ -81,13 +112,23 @@ class ExportWorker:
             await self._mark_failed(
                 job_id, f"Export failed after {attempts} attempts: {type(exc).__name__}"
             )
+        else:
+            if not seen:
+                logger.warning(
+                    "export %s not visible (receive %d); retried later", job_id, attempts
+                )
+                await self._retry_later(message)
+                return
         await self._acknowledge(message)
 
-    async def process(self, job_id: uuid.UUID) -> None:
+    async def process(self, job_id: uuid.UUID) -> bool:
+        """Run the job unless it is finished already; False if there is no such job (yet)."""
         async with self.database.transaction() as session:
             job = await session.get(ExportJob, job_id, with_for_update=True)
-            if job is None or job.status == ExportStatus.done:
-                return
+            if job is None:
+                return False
+            if job.status in _TERMINAL:
+                return True
             job.status = ExportStatus.running
             project_id = job.project_id
         key = export_key(project_id, job_id)
@@ -110,6 +151,7 @@ class ExportWorker:
                 job.row_count = rows
                 job.error = None
         logger.info("export %s done: %d rows", job_id, rows)
+        return True
 
     async def _write_csv(self, session: AsyncSession, project_id: uuid.UUID, buffer: Any) -> int:
         result = await session.stream_scalars(
@@ -130,6 +172,18 @@ class ExportWorker:
             if job is not None and job.status != ExportStatus.done:
                 job.status = ExportStatus.failed
                 job.error = error[:500]
+
+    async def _retry_later(self, message: Any) -> None:
+        """Back on the queue soon; if this fails, it comes back after the visibility timeout."""
+        try:
+            await self.aws.call(
+                self.aws.sqs.change_message_visibility,
+                QueueUrl=self.queue_url,
+                ReceiptHandle=message["ReceiptHandle"],
+                VisibilityTimeout=self.unseen_retry_seconds,
+            )
+        except Exception:
+            logger.warning("could not shorten a message's visibility timeout", exc_info=True)
 
     async def _acknowledge(self, message: Any) -> None:
         await self.aws.call(

@@ -16,6 +16,29 @@ async def get_membership(
     return await session.get(Membership, (project_id, user_id))
 
 
+async def lock_project(session: AsyncSession, project_id: uuid.UUID) -> bool:
+    """Lock the project's row until the transaction ends (False: no such project). Every
+    change to a project's owners takes this lock first, so the "at least one owner" check and
+    the change it allows are one step for concurrent requests."""
+    result = await session.execute(
+        select(Project.id).where(Project.id == project_id).with_for_update()
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def get_membership_now(
+    session: AsyncSession, project_id: uuid.UUID, user_id: uuid.UUID
+) -> Membership | None:
+    """The membership as the database has it now (read again even if this session loaded it
+    before, e.g. before waiting for a lock)."""
+    result = await session.execute(
+        select(Membership)
+        .where(Membership.project_id == project_id, Membership.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
+    return result.scalar_one_or_none()
+
+
 async def get_project(session: AsyncSession, project_id: uuid.UUID) -> Project | None:
     return await session.get(Project, project_id)
 

@@ -4,12 +4,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import MISSING, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from taskapp.core.schemas import Text
 from taskapp.projects.models import Role
 
-ProjectName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-ProjectDescription = Annotated[str, Field(max_length=2000)]
+ProjectName = Annotated[
+    Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+]
+ProjectDescription = Annotated[Text, Field(max_length=2000)]
 
 
 class ProjectCreate(BaseModel):
@@ -19,9 +22,11 @@ class ProjectCreate(BaseModel):
 
 
 class ProjectUpdate(BaseModel):
+    """Only the fields sent change (neither can be null)."""
+
     model_config = ConfigDict(extra="forbid")
-    name: ProjectName | None = None
-    description: ProjectDescription | None = None
+    name: ProjectName | MISSING = MISSING
+    description: ProjectDescription | MISSING = MISSING
 
 
 class ProjectOut(BaseModel):

@@ -8,9 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskapp.attachments import storage as attachment_storage
 from taskapp.auth import repository as users
 from taskapp.core.aws import Aws
-from taskapp.core.cache import Cache, project_tasks_key, user_projects_key
+from taskapp.core.cache import (
+    Cache,
+    Slot,
+    project_members_key,
+    project_tasks_key,
+    user_projects_key,
+)
 from taskapp.core.db import after_commit
-from taskapp.core.errors import Conflict, NotFound
+from taskapp.core.errors import Conflict, Forbidden, NotFound
 from taskapp.projects import repository
 from taskapp.projects.dependencies import PROJECT_NOT_FOUND, ProjectAccess
 from taskapp.projects.models import Membership, Project, Role
@@ -49,8 +55,15 @@ class ProjectService:
     async def _invalidate_project(self, project_id: uuid.UUID) -> None:
         members = await repository.member_ids(self.session, project_id)
         self._invalidate_after_commit(
-            project_tasks_key(project_id), *(user_projects_key(m) for m in members)
+            project_tasks_key(project_id),
+            project_members_key(project_id),
+            *(user_projects_key(m) for m in members),
         )
+
+    def _invalidate_membership(self, project_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        """After a membership change: the project's membership record (the cache serves a
+        task page only to a user it holds) and the user's project list."""
+        self._invalidate_after_commit(project_members_key(project_id), user_projects_key(user_id))
 
     async def create(self, user_id: uuid.UUID, data: ProjectCreate) -> ProjectOut:
         project = Project(name=data.name, description=data.description)
@@ -70,7 +83,7 @@ class ProjectService:
             page = ProjectList(items=[_project_out(p, role) for p, role in rows])
             return orjson.dumps(page.model_dump(mode="json"))
 
-        return await self.cache.get_or_load(user_projects_key(user_id), "list", load)
+        return await self.cache.get_or_load(Slot(user_projects_key(user_id), "list"), load)
 
     async def get(self, access: ProjectAccess) -> ProjectOut:
         project = await repository.get_project(self.session, access.project_id)
@@ -91,6 +104,9 @@ class ProjectService:
         return _project_out(project, access.role)
 
     async def delete(self, access: ProjectAccess, aws: Aws) -> None:
+        # Locked, so no member is added between reading the members (whose project lists
+        # are invalidated) and the delete.
+        await self._lock_as_owner(access)
         keys = await attachment_storage.object_keys_for_project(self.session, access.project_id)
         await self._invalidate_project(access.project_id)
         await repository.delete_project(self.session, access.project_id)
@@ -112,6 +128,7 @@ class ProjectService:
         )
 
     async def add_member(self, access: ProjectAccess, email: str, role: Role) -> MemberOut:
+        await self._lock_as_owner(access)
         user = await users.get_user_by_email(self.session, email)
         if user is None:
             raise NotFound("No account uses this email; ask them to sign up first.")
@@ -119,14 +136,13 @@ class ProjectService:
             raise Conflict("This person is already a member of the project.")
         self.session.add(Membership(project_id=access.project_id, user_id=user.id, role=role))
         await self.session.flush()
-        self._invalidate_after_commit(
-            project_tasks_key(access.project_id), user_projects_key(user.id)
-        )
+        self._invalidate_membership(access.project_id, user.id)
         return MemberOut(
             user_id=user.id, email=user.email, display_name=user.display_name, role=role
         )
 
     async def change_role(self, access: ProjectAccess, user_id: uuid.UUID, role: Role) -> MemberOut:
+        await self._lock_as_owner(access)
         membership = await self._membership(access.project_id, user_id)
         if membership.role == Role.owner and role != Role.owner:
             await self._keep_an_owner(access.project_id)
@@ -134,29 +150,43 @@ class ProjectService:
         await self.session.flush()
         user = await users.get_user(self.session, user_id)
         assert user is not None  # noqa: S101 - membership rows reference existing users
-        self._invalidate_after_commit(
-            project_tasks_key(access.project_id), user_projects_key(user_id)
-        )
+        self._invalidate_membership(access.project_id, user_id)
         return MemberOut(
             user_id=user.id, email=user.email, display_name=user.display_name, role=role
         )
 
     async def remove_member(self, access: ProjectAccess, user_id: uuid.UUID) -> None:
+        await self._lock_as_owner(access)
         membership = await self._membership(access.project_id, user_id)
         if membership.role == Role.owner:
             await self._keep_an_owner(access.project_id)
         await self.session.delete(membership)
         await self.session.flush()
-        self._invalidate_after_commit(
-            project_tasks_key(access.project_id), user_projects_key(user_id)
+        self._invalidate_membership(access.project_id, user_id)
+
+    async def _lock_as_owner(self, access: ProjectAccess) -> None:
+        """Serialise membership changes per project (ADR 0088): lock the project row, then
+        read again what the checks rely on. Without the lock two owners leaving (or demoting
+        each other) at once each count two owners and both go ahead, leaving none. The
+        caller's own role is read again too: a concurrent change may have taken it away
+        while this request waited for the lock."""
+        if not await repository.lock_project(self.session, access.project_id):
+            raise NotFound(PROJECT_NOT_FOUND)
+        caller = await repository.get_membership_now(
+            self.session, access.project_id, access.user_id
         )
+        if caller is None:
+            raise NotFound(PROJECT_NOT_FOUND)
+        if caller.role != Role.owner:
+            raise Forbidden("You are not allowed to manage this project (owners only).")
 
     async def _membership(self, project_id: uuid.UUID, user_id: uuid.UUID) -> Membership:
-        membership = await repository.get_membership(self.session, project_id, user_id)
+        membership = await repository.get_membership_now(self.session, project_id, user_id)
         if membership is None:
             raise NotFound("This person is not a member of the project.")
         return membership
 
     async def _keep_an_owner(self, project_id: uuid.UUID) -> None:
+        # Counted under the project lock (_lock_as_owner), so no concurrent change slips in.
         if await repository.count_owners(self.session, project_id) <= 1:
             raise Conflict("A project needs at least one owner; make someone else owner first.")

@@ -7,7 +7,7 @@ import base64
 import binascii
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, func, literal_column, select, tupl
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskapp.core.errors import BadRequest
-from taskapp.tasks.models import DUE_DATE_KEY_SQL, FAR_FUTURE, Task, TaskStatus
+from taskapp.tasks.models import DUE_DATE_KEY_SQL, FAR_FUTURE, Priority, Task, TaskStatus
 from taskapp.tasks.schemas import TaskQuery, TaskSort, priority_value
 
 
@@ -43,23 +43,50 @@ def encode_cursor(sort: TaskSort, value: Any, task_id: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+_INVALID_CURSOR = "The cursor is not valid for this query; start from the first page."
+# The oldest and newest instants a cursor may carry: PostgreSQL's timestamptz holds more, but
+# Python's datetime cannot move an instant near its own bounds to UTC.
+_OLDEST = datetime(1, 1, 2, tzinfo=UTC)
+_NEWEST = datetime(9999, 12, 30, tzinfo=UTC)
+
+
 def decode_cursor(cursor: str, sort: TaskSort) -> tuple[Any, uuid.UUID]:
-    invalid = BadRequest("The cursor is not valid for this query; start from the first page.")
+    """A cursor this API wrote for `sort`, or 400: it is client input, so every part is checked
+    for type and range before it reaches the database (a wrong type or an out-of-range value
+    would otherwise fail there, as a 500)."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        cursor_sort, value, task_id = orjson.loads(raw)
-        if cursor_sort != sort:
-            raise invalid
-        kind = _sort_spec(sort).kind
-        if kind is datetime:
-            value = datetime.fromisoformat(value)
-        elif kind is date:
-            value = date.fromisoformat(value)
-        elif not isinstance(value, int):
-            raise invalid
-        return value, uuid.UUID(task_id)
-    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError) as exc:
-        raise invalid from exc
+        raw = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
+        decoded = orjson.loads(raw)
+    except (ValueError, binascii.Error, orjson.JSONDecodeError) as exc:
+        raise BadRequest(_INVALID_CURSOR) from exc
+    if not (isinstance(decoded, list) and len(decoded) == 3 and decoded[0] == sort):
+        raise BadRequest(_INVALID_CURSOR)
+    _, value, task_id = decoded
+    try:
+        parsed = _cursor_value(_sort_spec(sort).kind, value)
+        if not isinstance(task_id, str):
+            raise ValueError("not a task id")
+        return parsed, uuid.UUID(task_id)
+    except ValueError as exc:
+        raise BadRequest(_INVALID_CURSOR) from exc
+
+
+def _cursor_value(kind: type, value: object) -> datetime | date | int:
+    if kind is datetime:
+        if not isinstance(value, str):
+            raise ValueError("not a timestamp")
+        instant = datetime.fromisoformat(value)
+        if instant.tzinfo is None or not _OLDEST <= instant <= _NEWEST:
+            raise ValueError("not an instant in range")
+        return instant
+    if kind is date:
+        if not isinstance(value, str):
+            raise ValueError("not a date")
+        return date.fromisoformat(value)  # any date fits PostgreSQL's date
+    # Priorities: exactly one of the enum's values (bool is an int to Python, not here).
+    if type(value) is not int or value not in {int(p) for p in Priority}:
+        raise ValueError("not a priority")
+    return value
 
 
 def _sort_value(task: Task, sort: TaskSort) -> Any:

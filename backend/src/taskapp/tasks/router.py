@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 
 from taskapp.attachments import storage as attachment_storage
 from taskapp.auth.dependencies import CurrentUserId
 from taskapp.core.aws import AwsDep
-from taskapp.core.cache import CacheDep, project_tasks_key
+from taskapp.core.cache import CacheDep, Slot, project_members_key, project_tasks_key
 from taskapp.core.db import DatabaseDep, DbSession, after_commit
 from taskapp.core.errors import (
     PROJECT_ERRORS,
@@ -20,12 +21,17 @@ from taskapp.core.errors import (
     error_responses,
 )
 from taskapp.core.responses import JsonResponse
+from taskapp.core.schemas import omit_null
 from taskapp.projects import repository as projects
 from taskapp.projects.dependencies import PROJECT_NOT_FOUND, ProjectViewer, ProjectWriter
 from taskapp.tasks.schemas import TaskCounts, TaskCreate, TaskOut, TaskPage, TaskQuery, TaskUpdate
 from taskapp.tasks.service import TaskService, counts_cache_field, list_cache_field, task_out
 
 router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"])
+# Only a UUID is a task id: otherwise `/tasks/counts` would also be `/tasks/{task_id}`, and a
+# PATCH there would get 422 (a bad task id) instead of 405 (the document says: concrete paths
+# first). The document shows `/{task_id}`.
+TASK_PATH = "/{task_id:uuid}"
 
 
 async def get_task_service(session: DbSession, cache: CacheDep) -> TaskService:
@@ -33,10 +39,29 @@ async def get_task_service(session: DbSession, cache: CacheDep) -> TaskService:
 
 
 Service = Annotated[TaskService, Depends(get_task_service)]
-IfMatch = Annotated[
-    str | None,
-    Header(max_length=64, description="The task's ETag (its version in quotes) as you read it."),
-]
+# An ETag is the task's version in quotes; a version is a PostgreSQL integer (int4).
+_ETAG = re.compile(r'(?:W/)?"([0-9]{1,10})"|([0-9]{1,10})')
+_MAX_VERSION = 2**31 - 1
+
+
+def _if_match_schema(schema: dict[str, Any]) -> None:
+    omit_null(schema)  # a header is sent or not; it cannot be null
+    schema["pattern"] = r'^(W/)?"[0-9]{1,10}"$|^[0-9]{1,10}$'  # larger than int4: 400 too
+
+
+_IF_MATCH = Header(
+    max_length=64,
+    description='The task\'s ETag as you read it: its version in quotes, e.g. `"3"`.',
+    json_schema_extra=_if_match_schema,
+)
+IfMatch = Annotated[str | None, _IF_MATCH]
+RequiredIfMatch = Annotated[str, _IF_MATCH]  # missing: 428 (core/errors.py)
+ETAG_HEADER = {
+    "ETag": {
+        "description": "The task's version in quotes, to send back as If-Match.",
+        "schema": {"type": "string"},
+    }
+}
 
 
 def etag(version: int) -> str:
@@ -44,14 +69,20 @@ def etag(version: int) -> str:
 
 
 def parse_if_match(if_match: str | None, required: bool) -> int | None:
+    """The version an If-Match names, or 400: it reaches the database as an int4, so anything
+    but ASCII digits in range is refused here (`"²".isdigit()` is true in Python)."""
     if if_match is None:
         if required:
             raise PreconditionRequired()
         return None
-    value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise BadRequest('If-Match must be the ETag you read, e.g. "3".')
-    return int(value)
+    match = _ETAG.fullmatch(if_match.strip())
+    version = int(match.group(1) or match.group(2)) if match else None
+    if version is None or version > _MAX_VERSION:
+        raise BadRequest(
+            f"If-Match must be the ETag you read: a version from 0 to {_MAX_VERSION} in quotes, "
+            'e.g. "3".'
+        )
+    return version
 
 
 async def _cached_for_member(
@@ -62,19 +93,25 @@ async def _cached_for_member(
     field: str,
     load: Callable[[TaskService], Awaitable[bytes]],
 ) -> JsonResponse:
-    """Serve from the project's cache when warm (no database round trip); otherwise check
-    membership and load in one transaction. Entries are per user and dropped on any change to
-    the project's tasks or members, so a cached entry implies current membership."""
-    group = project_tasks_key(project_id)
-    lookup = await cache.get(group, field)
-    if lookup is not None and lookup.value is not None:
-        return JsonResponse(lookup.value)
+    """Serve from the cache when warm: one Redis round trip reads the project's membership
+    record for the caller and the entry together, and the entry is served only if the record
+    holds the caller (no database round trip). Otherwise check membership and load in one
+    transaction, then store both. Why this never serves a removed member, even when an
+    invalidation failed: core/cache.py."""
+    membership = Slot(project_members_key(project_id), str(user_id))
+    entry = Slot(project_tasks_key(project_id), field)
+    lookup = await cache.get(membership, entry)
+    if lookup is not None and lookup.hit:
+        body = lookup.values[1]
+        assert body is not None  # noqa: S101 - a hit has every value
+        return JsonResponse(body)
     async with database.transaction() as session:
-        if await projects.get_membership(session, project_id, user_id) is None:
+        member = await projects.get_membership(session, project_id, user_id)
+        if member is None:
             raise NotFound(PROJECT_NOT_FOUND)
         body = await load(TaskService(session, cache))
     if lookup is not None:
-        await cache.store(group, field, lookup, body)
+        await cache.store(lookup, [member.role.value.encode(), body])
     return JsonResponse(body)
 
 
@@ -128,7 +165,7 @@ async def count_tasks(
     summary="Create a task (members and owners)",
     status_code=status.HTTP_201_CREATED,
     response_model=TaskOut,
-    responses=error_responses(*PROJECT_ERRORS),
+    responses={201: {"headers": ETAG_HEADER}, **error_responses(*PROJECT_ERRORS)},
 )
 async def create_task(
     body: TaskCreate, access: ProjectWriter, service: Service, response: Response
@@ -139,11 +176,11 @@ async def create_task(
 
 
 @router.get(
-    "/{task_id}",
+    TASK_PATH,
     operation_id="get_task",
     summary="One task, with its ETag",
     response_model=TaskOut,
-    responses=error_responses(*PROJECT_ERRORS),
+    responses={200: {"headers": ETAG_HEADER}, **error_responses(*PROJECT_ERRORS)},
 )
 async def get_task(
     task_id: uuid.UUID, access: ProjectViewer, service: Service, response: Response
@@ -154,13 +191,14 @@ async def get_task(
 
 
 @router.patch(
-    "/{task_id}",
+    TASK_PATH,
     operation_id="update_task",
     summary="Change a task; If-Match with its ETag is required (412 if it changed meanwhile)",
     response_model=TaskOut,
-    responses=error_responses(
-        *PROJECT_ERRORS, BadRequest, PreconditionFailed, PreconditionRequired
-    ),
+    responses={
+        200: {"headers": ETAG_HEADER},
+        **error_responses(*PROJECT_ERRORS, BadRequest, PreconditionFailed, PreconditionRequired),
+    },
 )
 async def update_task(
     task_id: uuid.UUID,
@@ -168,7 +206,7 @@ async def update_task(
     access: ProjectWriter,
     service: Service,
     response: Response,
-    if_match: IfMatch = None,
+    if_match: RequiredIfMatch,
 ) -> TaskOut:
     version = parse_if_match(if_match, required=True)
     assert version is not None  # noqa: S101 - required=True raises instead
@@ -178,7 +216,7 @@ async def update_task(
 
 
 @router.delete(
-    "/{task_id}",
+    TASK_PATH,
     operation_id="delete_task",
     summary="Delete a task and its attachments (If-Match optional)",
     status_code=status.HTTP_204_NO_CONTENT,

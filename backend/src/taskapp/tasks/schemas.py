@@ -4,13 +4,23 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import MISSING, BaseModel, ConfigDict, Field, StringConstraints
 
+from taskapp.core.schemas import OMIT_NULL, Text
 from taskapp.tasks.models import Priority, TaskStatus
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Description = Annotated[str, Field(max_length=10_000)]
-DueDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2999, 12, 31))]
+Title = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Description = Annotated[Text, Field(max_length=10_000)]
+# JSON Schema has no bounds for dates: the pattern says "2000-01-01 to 2999-12-31" instead.
+DueDate = Annotated[
+    date,
+    Field(
+        ge=date(2000, 1, 1),
+        le=date(2999, 12, 31),
+        description="From 2000-01-01 to 2999-12-31.",
+        json_schema_extra={"pattern": "^2[0-9]{3}-[0-9]{2}-[0-9]{2}$"},
+    ),
+]
 TaskSort = Literal["-created_at", "created_at", "-updated_at", "due_date", "-priority"]
 PriorityName = Literal["low", "medium", "high", "urgent"]
 
@@ -26,15 +36,16 @@ class TaskCreate(BaseModel):
 
 
 class TaskUpdate(BaseModel):
-    """Only the fields sent change; send `null` to clear assignee or due date."""
+    """Only the fields sent change; send `null` to clear assignee or due date (the other
+    fields cannot be null)."""
 
     model_config = ConfigDict(extra="forbid")
-    title: Title | None = None
-    description: Description | None = None
-    status: TaskStatus | None = None
-    priority: PriorityName | None = None
-    assignee_id: uuid.UUID | None = None
-    due_date: DueDate | None = None
+    title: Title | MISSING = MISSING
+    description: Description | MISSING = MISSING
+    status: TaskStatus | MISSING = MISSING
+    priority: PriorityName | MISSING = MISSING
+    assignee_id: uuid.UUID | MISSING | None = MISSING
+    due_date: DueDate | MISSING | None = MISSING
 
 
 class TaskOut(BaseModel):
@@ -60,13 +71,19 @@ class TaskPage(BaseModel):
 
 class TaskQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    status: TaskStatus | None = None
-    assignee_id: uuid.UUID | None = None
-    priority: PriorityName | None = None
-    q: Annotated[str | None, Field(max_length=200, description="Full-text search.")] = None
+    status: Annotated[TaskStatus | None, OMIT_NULL] = None
+    assignee_id: Annotated[uuid.UUID | None, OMIT_NULL] = None
+    priority: Annotated[PriorityName | None, OMIT_NULL] = None
+    q: Annotated[Text | None, Field(max_length=200, description="Full-text search."), OMIT_NULL] = (
+        None
+    )
     sort: TaskSort = "-created_at"
     limit: Annotated[int, Field(ge=1, le=100)] = 50
-    cursor: Annotated[str | None, Field(max_length=512)] = None
+    cursor: Annotated[
+        Text | None,
+        Field(max_length=512, description="The previous page's `next_cursor`."),
+        OMIT_NULL,
+    ] = None
 
 
 class TaskCounts(BaseModel):

@@ -148,6 +148,17 @@ run "database_credentials" {
   command = apply
 
   assert {
+    # ADR 0087: the app trusts X-Forwarded-For only with CloudFront's origin header, whose
+    # value reaches it as a Secrets Manager secret, never as a plain environment value.
+    condition = alltrue([
+      for family in [aws_ecs_task_definition.api, aws_ecs_task_definition.worker] :
+      [for s in jsondecode(family.container_definitions)[0].secrets : s.valueFrom if s.name == "APP_ORIGIN_VERIFY_SECRET"] == [aws_secretsmanager_secret.origin_verify.arn] &&
+      length([for e in try(jsondecode(family.container_definitions)[0].environment, []) : e if e.name == "APP_ORIGIN_VERIFY_SECRET"]) == 0
+    ]) && aws_ssm_parameter.config["APP_ORIGIN_VERIFY_HEADER"].value == var.origin_verify_header_name && contains(one([for st in data.aws_iam_policy_document.task_exec.statement : st.resources if st.sid == "Secrets"]), aws_secretsmanager_secret.origin_verify.arn)
+    error_message = "The origin header's secret must reach the app from Secrets Manager (and the execution role may read it)."
+  }
+
+  assert {
     condition     = aws_ssm_parameter.config["APP_DATABASE_IAM_AUTH"].value == "true" && aws_ssm_parameter.config["APP_DATABASE_USER"].value == "taskapp_app" && aws_ssm_parameter.config["APP_DATABASE_SSL"].value == "verify-full"
     error_message = "The app must log in as the app role with IAM tokens over verified TLS."
   }

@@ -63,6 +63,15 @@ run "private_encrypted_bucket" {
     condition     = length(aws_s3_bucket_replication_configuration.this) == 0
     error_message = "Replication is off unless asked for."
   }
+
+  # A filter, not `&&`: Terraform 1.11 evaluates both sides, and other rules have no expiration.
+  assert {
+    condition = [
+      for rule in aws_s3_bucket_lifecycle_configuration.this.rule :
+      [one(rule.filter).prefix, one(rule.expiration).days] if rule.id == "expire-pending-uploads"
+    ] == [["pending-uploads/", 1]]
+    error_message = "Unconfirmed uploads (pending-uploads/) must expire after a day."
+  }
 }
 
 run "cross_region_replication" {
