@@ -84,8 +84,8 @@ deploy: install ## Release: make deploy ENV=dev|stage|prod [IMAGE_TAG=<tag> [SKI
 	$(UV) run --frozen python -m taskapp_ops.deploy --env $(ENV) \
 		$(if $(IMAGE_TAG),--image-tag $(IMAGE_TAG) --skip-build) $(if $(SKIP_MIGRATIONS),--skip-migrations)
 
-bench: install ## API throughput and latency against bare Starlette (needs wrk)
-	$(UV) run --frozen python bench/api_throughput.py
+bench: install ## API throughput and latency between a ceiling and a floor (needs wrk; BENCH_ARGS=--help)
+	$(UV) run --frozen python bench/api_throughput.py $(BENCH_ARGS)
 
 migrate: install ## Apply migrations to APP_DATABASE_URL
 	cd backend && $(UV) run --frozen alembic upgrade head

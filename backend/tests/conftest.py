@@ -177,6 +177,20 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
 
 
 @pytest.fixture
+def redis_stopped(stack: Stack) -> Iterator[None]:
+    """The suite's Redis stopped for the test, running again after it."""
+    server = stack.services.redis
+    if server is None:
+        pytest.skip("REDIS_URL points at a Redis this test suite does not control")
+    server.stop()
+    try:
+        yield
+    finally:
+        if server.process is None or not server.process.running:
+            server.start()
+
+
+@pytest.fixture
 def s3(stack: Stack):  # type: ignore[no-untyped-def]
     return boto3.client(
         "s3", endpoint_url=stack.endpoints.aws_endpoint_url, region_name="us-east-1"

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -246,19 +244,6 @@ async def _log_in(client: httpx.AsyncClient, account: Account) -> dict[str, str]
     assert response.status_code == 200, response.text
     tokens: dict[str, str] = response.json()["tokens"]
     return tokens
-
-
-@pytest.fixture
-def redis_stopped(stack: Stack) -> Iterator[None]:
-    server = stack.services.redis
-    if server is None:
-        pytest.skip("REDIS_URL points at a Redis this test suite does not control")
-    server.stop()
-    try:
-        yield
-    finally:
-        if server.process is None or not server.process.running:
-            server.start()
 
 
 class TestSessionRevocation:

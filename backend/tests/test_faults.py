@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from taskapp.core.db import Database
+from taskapp.core.deadline import reset_deadline, set_deadline_in
 from taskapp.core.errors import ServiceUnavailable
 from taskapp.core.settings import Settings
 from taskapp.main import create_app
@@ -134,13 +135,17 @@ class Load:
         return recovered
 
 
-async def start_load(client: httpx.AsyncClient) -> tuple[Load, list[asyncio.Task[None]]]:
-    team = await make_team(client)
+async def start_load(
+    setup: httpx.AsyncClient, client: httpx.AsyncClient
+) -> tuple[Load, list[asyncio.Task[None]]]:
+    """Accounts and tasks made through `setup` (the suite's API: sign-ups hash passwords,
+    which the load's settings need not allow time for); the load runs through `client`."""
+    team = await make_team(setup)
     accounts = [team.owner, team.member]
     writers = []
     for number in range(WRITERS):
         account = accounts[number % len(accounts)]
-        task = await create_task(client, team.project_id, account, title="own")
+        task = await create_task(setup, team.project_id, account, title="own")
         writers.append(Writer(account, task["id"], task["version"], last_title="own"))
     load = Load(client, team.project_id, writers)
     runners = [
@@ -181,6 +186,7 @@ async def check_writes(stack: Stack, load: Load) -> tuple[int, int]:
 
 async def run_fault(
     stack: Stack,
+    setup: httpx.AsyncClient,
     figures: Figures,
     name: str,
     inject: Callable[[], Awaitable[None] | None],
@@ -188,7 +194,7 @@ async def run_fault(
     settings: Settings | None = None,
 ) -> Load:
     async with serving(settings or fault_settings(stack)) as (_, client):
-        load, runners = await start_load(client)
+        load, runners = await start_load(setup, client)
         try:
             await asyncio.sleep(0.3)
             before = sum(load.statuses.values())
@@ -240,22 +246,30 @@ def postgres(stack: Stack) -> Iterator[PostgresServer]:
 
 
 class TestFaultsUnderLoad:
-    async def test_redis_killed_and_restarted(self, stack: Stack, figures: Figures) -> None:
+    async def test_redis_killed_and_restarted(
+        self, stack: Stack, client: httpx.AsyncClient, figures: Figures
+    ) -> None:
         redis = _redis(stack)
-        load = await run_fault(stack, figures, "redis killed", redis.stop, redis.start)
+        load = await run_fault(stack, client, figures, "redis killed", redis.stop, redis.start)
         # Redis holds only cache and rate-limit state: its loss costs no request an error.
         assert sum(n for status, n in load.statuses.items() if status >= 500) == 0
 
     async def test_postgres_stopped_then_started(
-        self, stack: Stack, figures: Figures, postgres: PostgresServer
+        self, stack: Stack, client: httpx.AsyncClient, figures: Figures, postgres: PostgresServer
     ) -> None:
-        load = await run_fault(stack, figures, "postgres stopped", postgres.stop, postgres.start)
+        load = await run_fault(
+            stack, client, figures, "postgres stopped", postgres.stop, postgres.start
+        )
         assert load.statuses[503] > 0  # the fault was felt, and answered as 503
 
     async def test_postgres_paused_then_resumed(
-        self, stack: Stack, figures: Figures, postgres: PostgresServer
+        self, stack: Stack, client: httpx.AsyncClient, figures: Figures, postgres: PostgresServer
     ) -> None:
-        load = await run_fault(stack, figures, "postgres paused", postgres.pause, postgres.resume)
+        # Paused for longer than the deadline: requests in flight must give up with 503.
+        settings = fault_settings(stack, request_deadline_seconds=1.0)
+        load = await run_fault(
+            stack, client, figures, "postgres paused", postgres.pause, postgres.resume, settings
+        )
         assert load.statuses[503] > 0
 
 
@@ -291,13 +305,13 @@ class TestDatabaseStates:
         assert "parameters hidden" in str(raised.value)
 
     async def test_a_silent_database_costs_a_request_its_deadline_not_the_command_timeout(
-        self, stack: Stack, postgres: PostgresServer
+        self, stack: Stack, client: httpx.AsyncClient, postgres: PostgresServer
     ) -> None:
+        team = await make_team(client)  # through the suite's API, before the fault
         settings = fault_settings(
             stack, request_deadline_seconds=0.5, database_command_timeout_seconds=60
         )
-        async with serving(settings) as (_, client):
-            team = await make_team(client)
+        async with serving(settings) as (_, short):
             url = f"/api/projects/{team.project_id}/tasks"
             postgres.pause()
             try:
@@ -306,10 +320,10 @@ class TestDatabaseStates:
                 answers = await asyncio.wait_for(
                     asyncio.gather(
                         *(
-                            client.post(url, json={"title": "t"}, headers=team.member.headers)
+                            short.post(url, json={"title": "t"}, headers=team.member.headers)
                             for _ in range(3)
                         ),
-                        client.get(url, headers=team.viewer.headers),
+                        short.get(url, headers=team.viewer.headers),
                     ),
                     timeout=20,
                 )
@@ -318,3 +332,35 @@ class TestDatabaseStates:
             for answer in answers:
                 assert answer.status_code == 503, answer.text
                 assert int(answer.headers["Retry-After"]) >= 1
+
+    async def test_a_deadline_spent_outside_the_database_does_not_open_the_breaker(
+        self, stack: Stack
+    ) -> None:
+        """Time lost elsewhere (password hashing behind a login storm) answers 503 without
+        opening the database's breaker for everyone; time lost waiting on the database does."""
+        database = Database(stack.settings)
+
+        async def elsewhere() -> None:
+            async with database.transaction() as session:
+                await session.execute(text("SELECT 1"))
+                await asyncio.sleep(1)  # not the database
+
+        async def in_the_database() -> None:
+            async with database.transaction() as session:
+                await session.execute(text("SELECT pg_sleep(1)"))
+
+        original = set_deadline_in(0.05)
+        try:
+            for _ in range(database.breaker.failure_threshold + 1):
+                set_deadline_in(0.05)
+                with pytest.raises(ServiceUnavailable, match="busy"):
+                    await elsewhere()
+            assert database.breaker.state == "closed"
+            for _ in range(database.breaker.failure_threshold):
+                set_deadline_in(0.05)
+                with pytest.raises(ServiceUnavailable, match="database"):
+                    await in_the_database()
+            assert database.breaker.state == "open"
+        finally:
+            reset_deadline(original)
+            await database.dispose()

@@ -20,18 +20,6 @@ from tests.factories import (
 
 
 @pytest.fixture
-def redis_stopped(stack: Stack) -> Iterator[None]:
-    server = stack.services.redis
-    if server is None:
-        pytest.skip("REDIS_URL points at a Redis this test suite does not control")
-    server.stop()
-    try:
-        yield
-    finally:
-        server.start()
-
-
-@pytest.fixture
 def postgres_control(stack: Stack) -> Iterator[object]:
     server = stack.services.postgres
     if server is None:

@@ -170,16 +170,40 @@ class Database:
 
     def _raise_verdict(self, exc: BaseException) -> NoReturn:
         """Raise what a failed unit of work means for the caller; tell the breaker."""
-        # A passed deadline (TimeoutError) counts too: the database was slow or silent.
+        if _deadline_passed_outside_the_database(exc):
+            # E.g. password hashing queued behind a login storm: the answer is 503, but the
+            # database is not to blame, so the breaker must not open for everyone.
+            self.breaker.record_no_verdict()
+            raise ServiceUnavailable("The server is busy; try again shortly.", 1) from exc
+        # A deadline that passed while waiting on the database counts: it was slow or silent.
         if is_connectivity_error(exc):
             self.breaker.record_failure()
             raise self.unavailable() from exc
-        if not isinstance(exc, asyncio.CancelledError):
+        if isinstance(exc, asyncio.CancelledError):
+            self.breaker.record_no_verdict()
+        else:
             self.breaker.record_success()
         raise exc
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+_DATABASE_MODULES = ("sqlalchemy", "asyncpg")
+
+
+def _deadline_passed_outside_the_database(exc: BaseException) -> bool:
+    """Whether `exc` is the request deadline (a TimeoutError from the cancellation it caused)
+    and the task was not suspended in the database driver when it struck."""
+    cancelled = exc.__cause__
+    if not isinstance(exc, TimeoutError) or not isinstance(cancelled, asyncio.CancelledError):
+        return False
+    trace = cancelled.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_globals.get("__name__", "").startswith(_DATABASE_MODULES):
+            return False
+        trace = trace.tb_next
+    return True
 
 
 async def _commit_whatever_happens(session: AsyncSession) -> None:

@@ -5,7 +5,7 @@ costs a bounded wait instead of stacking requests up (ADR 0095). The database la
 from __future__ import annotations
 
 import asyncio
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -17,6 +17,15 @@ def request_deadline() -> float | None:
     return _deadline.get()
 
 
+def set_deadline_in(seconds: float) -> Token[float | None]:
+    """Give the current context a deadline `seconds` from now (reset it with the token)."""
+    return _deadline.set(asyncio.get_running_loop().time() + seconds)
+
+
+def reset_deadline(token: Token[float | None]) -> None:
+    _deadline.reset(token)
+
+
 class RequestDeadlineMiddleware:
     def __init__(self, app: ASGIApp, seconds: float) -> None:
         self.app = app
@@ -26,18 +35,17 @@ class RequestDeadlineMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        loop = asyncio.get_running_loop()
-        token = _deadline.set(loop.time() + self.seconds)
+        token = set_deadline_in(self.seconds)
 
         async def receive_then_restart_the_clock() -> Message:
             # The deadline is for our dependencies, not for a slow client's upload: it starts
             # again once the whole body has arrived (same task, so the same context).
             message = await receive()
             if message["type"] == "http.request" and not message.get("more_body", False):
-                _deadline.set(loop.time() + self.seconds)
+                set_deadline_in(self.seconds)
             return message
 
         try:
             await self.app(scope, receive_then_restart_the_clock, send)
         finally:
-            _deadline.reset(token)
+            reset_deadline(token)

@@ -48,6 +48,11 @@ class CircuitBreaker:
         if self._opened_at is not None or self._failures >= self.failure_threshold:
             self._opened_at = time.monotonic()
 
+    def record_no_verdict(self) -> None:
+        """The call ended without telling whether the dependency works (cancelled, or its time
+        went elsewhere): a half-open probe is over, and the next call may probe again."""
+        self._probe_in_flight = False
+
     def retry_after_seconds(self) -> int:
         if self._opened_at is None:
             return 1
