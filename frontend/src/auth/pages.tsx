@@ -175,7 +175,8 @@ export function AccountPage() {
           body: { current_password: values.current, new_password: values.next },
         }),
       ),
-    // The backend ends every session of the account on a password change: log in again.
+    // The backend ends every other session and keeps this one (ADR 0086); we end it too, so
+    // the user logs in once with the new password and knows it works.
     onSuccess: async () => {
       await signOut();
       navigate('/login', {
