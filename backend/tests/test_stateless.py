@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from taskapp_ops.dev import edge_process
 from taskapp_ops.services import ManagedProcess, free_port
 from tests.conftest import Stack
 from tests.factories import PASSWORD
@@ -89,19 +90,11 @@ def cluster(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         for n, port in enumerate(ports)
     ]
     edge_port = free_port()
-    edge = ManagedProcess(
-        "edge",
-        [
-            sys.executable,
-            "-m",
-            "taskapp_ops.edge",
-            "--port",
-            str(edge_port),
-            *(arg for port in ports for arg in ("--api-url", f"http://127.0.0.1:{port}")),
-        ],
+    edge = edge_process(
         edge_port,
+        ports,
         logs / "edge.log",
-        env={"PATH": "/usr/bin:/bin", "APP_ORIGIN_VERIFY_SECRET": origin_secret},
+        {"PATH": "/usr/bin:/bin", "APP_ORIGIN_VERIFY_SECRET": origin_secret},
     )
     try:
         for api in apis:

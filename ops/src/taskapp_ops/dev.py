@@ -12,7 +12,8 @@ import secrets
 import signal
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import httpx
 
@@ -69,6 +70,23 @@ def edge_environment(app_env: Mapping[str, str], environ: Mapping[str, str]) -> 
     return {**environ, **{name: app_env[name] for name in names}}
 
 
+def edge_process(
+    port: int,
+    api_ports: Sequence[int],
+    log: Path,
+    env: Mapping[str, str],
+    s3_origin: str = "",
+) -> ManagedProcess:
+    """The local edge (taskapp_ops.edge) in front of one API process or several, taken in
+    turn as the ALB does."""
+    argv = [sys.executable, "-m", "taskapp_ops.edge", "--port", str(port)]
+    for api_port in api_ports:
+        argv += ["--api-url", f"http://127.0.0.1:{api_port}"]
+    if s3_origin:
+        argv += ["--s3-origin", s3_origin]
+    return ManagedProcess("edge", argv, port, log, env=dict(env))
+
+
 def wait_for_http(url: str, timeout: float, process: ManagedProcess) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -115,22 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         worker = ManagedProcess(
             "worker", [sys.executable, "-m", "taskapp", "worker"], 0, logs / "worker.log", env=env
         )
-        edge = ManagedProcess(
-            "edge",
-            [
-                sys.executable,
-                "-m",
-                "taskapp_ops.edge",
-                "--port",
-                str(edge_port),
-                "--api-url",
-                f"http://127.0.0.1:{port}",
-                "--s3-origin",
-                aws_url,
-            ],
-            edge_port,
-            logs / "edge.log",
-            env=edge_environment(env, os.environ),
+        edge = edge_process(
+            edge_port, [port], logs / "edge.log", edge_environment(env, os.environ), aws_url
         )
         try:
             api.start()
