@@ -1,5 +1,6 @@
-# The only entry points. Needs: Python 3.11 (3.12 works), Node 20, make; the browser tests use
-# Chromium (/usr/bin/chromium, or CHROMIUM_PATH). Everything else installs here.
+# The only entry points. Needs: Python 3.11 (3.12 works), Node >= 20.19, make; the browser tests use
+# Chromium (/usr/bin/chromium, or CHROMIUM_PATH), the infrastructure checks Terraform >= 1.11.
+# `make doctor` checks them (test and dev do first). Everything else installs here.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV_VERSION := 0.13.9
@@ -16,25 +17,37 @@ export UV_PYTHON_DOWNLOADS ?= automatic
 export UV_LINK_MODE ?= copy
 
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json
+# Standard library only: it runs before the venv exists (ops/src/taskapp_ops/doctor.py).
+DOCTOR := python3 ops/src/taskapp_ops/doctor.py
 
-.PHONY: help install standin dev test lint fmt typecheck migrate bench deploy clean lock-tools frontend
+.PHONY: help doctor doctor-dev install standin dev test lint fmt typecheck migrate bench deploy clean lock-tools frontend
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
+doctor: ## Check the prerequisites (Python, Node, make, Chromium, Terraform): versions or the fix
+	@$(DOCTOR) --for test
+
+doctor-dev:
+	@$(DOCTOR) --for dev
+
 $(CURDIR)/$(TOOLS)/bin/uv:
+	@echo "==> Bootstrapping uv $(UV_VERSION) into $(TOOLS)/"
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 install: $(if $(shell command -v uv 2>/dev/null),,$(CURDIR)/$(TOOLS)/bin/uv) ## Install the locked Python environment (.venv)
+	@echo "==> Installing the locked Python environment (.venv; the first run downloads wheels)"
 	$(UV) sync --frozen --all-packages
 
 $(CHECKOV): $(CHECKOV_LOCK) | install
+	@echo "==> Installing checkov into $(TOOLS)/checkov"
 	$(UV) venv --quiet --allow-existing --python 3.11 $(TOOLS)/checkov
 	VIRTUAL_ENV=$(TOOLS)/checkov $(UV) pip sync --quiet --require-hashes $(CHECKOV_LOCK)
 	touch $@
 
 $(STANDIN): $(STANDIN_LOCK) | install
+	@echo "==> Installing the stand-in Terraform providers' environment into $(TOOLS)/standin"
 	$(UV) venv --quiet --allow-existing --python 3.11 $(TOOLS)/standin
 	VIRTUAL_ENV=$(TOOLS)/standin $(UV) pip sync --quiet --require-hashes $(STANDIN_LOCK)
 	touch $@
@@ -46,18 +59,24 @@ lock-tools: install ## Re-resolve the checkov tool lock
 		-o $(CHECKOV_LOCK) --custom-compile-command "make lock-tools"
 
 $(FRONTEND_DEPS): frontend/package-lock.json
+	@echo "==> Installing the locked npm packages (frontend/node_modules)"
 	npm --prefix frontend ci --no-audit --no-fund
 	touch $@
 
 frontend: $(FRONTEND_DEPS) ## Build the single-page app into frontend/dist
+	@echo "==> Building the frontend (frontend/dist)"
 	npm --prefix frontend run build
 
-dev: install frontend ## Start the whole app locally and print its address
+dev: doctor-dev install frontend ## Start the whole app locally and print its address
+	@echo "==> Starting the local stack (PostgreSQL, Redis, AWS emulator, API, worker, edge)"
 	$(UV) run --frozen taskapp-dev
 
-test: install lint typecheck $(CHECKOV) $(STANDIN) $(FRONTEND_DEPS) ## Run every test (Python, infra, frontend, browser)
+test: doctor install lint typecheck $(CHECKOV) $(STANDIN) $(FRONTEND_DEPS) ## Run every test (Python, infra, frontend, browser)
+	@echo "==> Building the frontend (the local-stack tests serve it)"
 	npm --prefix frontend run build
+	@echo "==> pytest: backend, ops (local stack), infra (Terraform against the stand-in, checkov)"
 	CHECKOV=$(abspath $(CHECKOV)) $(UV) run --frozen pytest backend/tests ops/tests infra/tests
+	@echo "==> Frontend: Biome, tsc, API client drift, Vitest, build, browser tests"
 	npm --prefix frontend run test:all
 
 .PHONY: fuzz
@@ -66,16 +85,19 @@ fuzz: install ## Schemathesis over the API, longer than in `make test` (FUZZ_EXA
 		TASKAPP_FUZZ_SEED=$(or $(FUZZ_SEED),$(shell date +%s)) \
 		$(UV) run --frozen pytest backend/tests/test_api_fuzz.py -p no:cacheprovider -s
 
-lint: install ## ruff lint + format check, hadolint on the Dockerfile
+lint: install ## ruff lint + format check, hadolint on the Dockerfile, actionlint on the workflows
+	@echo "==> Lint: ruff, ruff format, hadolint, actionlint"
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen hadolint backend/Dockerfile
+	$(UV) run --frozen actionlint
 
 fmt: install ## Format the Python code
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
 
 typecheck: install ## mypy --strict on our code
+	@echo "==> Type check: mypy --strict"
 	$(UV) run --frozen mypy backend/src backend/migrations ops/src
 
 deploy: install ## Release: make deploy ENV=dev|stage|prod [IMAGE_TAG=<tag> [SKIP_MIGRATIONS=1]]

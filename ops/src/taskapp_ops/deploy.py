@@ -3,7 +3,9 @@
     python -m taskapp_ops.deploy --env dev [--image-tag TAG] [--skip-build] [--skip-frontend]
                                  [--skip-migrations] [--region R] [--project taskapp]
 
-Order: read the deploy manifest (SSM) -> image (build and push, or check an existing tag) ->
+Order: read the deploy manifest (SSM) -> image (build, scan with trivy and push, or check an
+existing tag; an image with CRITICAL vulnerabilities that .trivyignore does not list is never
+pushed) ->
 register new API and worker task definition revisions (only the app image changes) -> run the
 migrations as a one-off Fargate task (a new revision of the migration family, ADR 0056; or of
 the new API revision when the manifest names the API family) and require exit code 0 -> point
@@ -20,7 +22,9 @@ import argparse
 import base64
 import json
 import mimetypes
+import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -72,6 +76,11 @@ AWS_CONFIG = Config(
     retries={"max_attempts": 5, "mode": "standard"},
 )
 
+# The release gate (docs/runbooks/vulnerability-gate.md): trivy exits with this code when the
+# image has a CRITICAL vulnerability that the allow-list does not name; any other non-zero code
+# is trivy's own failure. Either way the image is not pushed.
+TRIVY_IGNORE = ROOT / ".trivyignore"
+SCAN_FINDINGS_EXIT = 4
 IMAGE_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")  # Docker/ECR tag syntax
 Client = Any  # boto3 clients; the repository installs stubs for s3/sqs/secretsmanager only.
 Log = Callable[[str], None]
@@ -275,8 +284,46 @@ def image_exists(ecr: Client, repository_url: str, tag: str) -> bool:
     return True
 
 
+def trivy_binary() -> str:
+    path = os.environ.get("TRIVY") or shutil.which("trivy")
+    if not path:
+        raise ConfigError(
+            "trivy is not installed: every image is scanned for CRITICAL vulnerabilities before "
+            "it is pushed (install it: https://trivy.dev/latest/getting-started/installation/, "
+            "or set TRIVY to the binary)"
+        )
+    return path
+
+
+def scan_command(trivy: str, image: str) -> list[str]:
+    """The same scan as ci.yml's image job, with its own exit code for findings."""
+    return [
+        trivy, "image", "--scanners", "vuln", "--severity", "CRITICAL",
+        "--exit-code", str(SCAN_FINDINGS_EXIT), "--ignorefile", str(TRIVY_IGNORE),
+        "--no-progress", image,
+    ]  # fmt: skip
+
+
+def scan_image(trivy: str, image: str, log: Log) -> None:
+    """Refuse an image with CRITICAL vulnerabilities unless .trivyignore lists each one."""
+    log(f"trivy image {image}: CRITICAL vulnerabilities not in .trivyignore stop the release")
+    result = subprocess.run(  # noqa: S603
+        scan_command(trivy, image), cwd=ROOT, check=False, timeout=1800
+    )
+    if result.returncode == SCAN_FINDINGS_EXIT:
+        raise DeployError(
+            f"image {image} has CRITICAL vulnerabilities (trivy's table above) and was not "
+            "pushed: rebuild it on patched packages, or list each one in .trivyignore with the "
+            "reason it does not apply (docs/runbooks/vulnerability-gate.md)"
+        )
+    if result.returncode != 0:
+        raise DeployError(f"trivy failed (exit {result.returncode}); the image was not pushed")
+
+
 def build_and_push(ecr: Client, image: str, tag: str, platform: str, log: Log) -> None:
-    """docker login/build/push. Not exercised by the tests (no Docker engine there)."""
+    """docker login/build, trivy scan, docker push. Only the scan is exercised by the tests (no
+    Docker engine there)."""
+    trivy = trivy_binary()  # before anything is built
     token = ecr.get_authorization_token()["authorizationData"][0]
     user, password = base64.b64decode(token["authorizationToken"]).decode().split(":", 1)
     registry = image.split("/", 1)[0]
@@ -301,6 +348,7 @@ def build_and_push(ecr: Client, image: str, tag: str, platform: str, log: Log) -
         "--build-arg", f"BUILD_TIME={datetime.now(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
         "--tag", image, ".",
     )  # fmt: skip
+    scan_image(trivy, image, log)
     docker("push", image)
 
 
