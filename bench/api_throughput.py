@@ -28,6 +28,8 @@ wrk output (for the PATCH runs, with the statuses seen).
 from __future__ import annotations
 
 import argparse
+import collections
+import contextlib
 import datetime
 import json
 import os
@@ -42,7 +44,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -55,6 +57,7 @@ from taskapp_ops.services import ManagedProcess, free_port, local_stack
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent / "docs"
+PROFILES = HERE / "profiles"
 UVICORN_FLAGS = [
     "--loop",
     "uvloop",
@@ -190,6 +193,80 @@ def wrk(scenario: Scenario, seconds: int, connections: int) -> dict[str, float]:
         "p99_ms": _latency_ms(output, "99"),
         "errors": float(errors),
     }
+
+
+@contextlib.contextmanager
+def profiled(
+    process: ManagedProcess, name: str, connections: int, seconds: int, enabled: bool
+) -> Iterator[None]:
+    """py-spy records `process` while the block runs; then the hottest frames are printed
+    (inclusive share of samples) and the collapsed stacks kept for a flame graph."""
+    if not enabled:
+        yield
+        return
+    PROFILES.mkdir(exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    output = PROFILES / f"{slug}-c{connections}.txt"
+    recorder = subprocess.Popen(  # noqa: S603
+        [
+            *("py-spy", "record", "--pid", str(process.pid), "--format", "raw", "--rate", "250"),
+            *("--duration", str(seconds + 1), "--output", str(output), "--nonblocking"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(0.5)  # attached before the load starts
+    try:
+        yield
+    finally:
+        recorder.wait(timeout=seconds + 30)
+    progress(summarise_profile(output))
+
+
+def summarise_profile(path: Path, top: int = 25) -> str:
+    """Where the samples end: the share per library (the file of the innermost Python frame;
+    C code counts for the Python frame that called it) and per frame, the hottest first.
+    (Stacks of resumed coroutines start at the coroutine, not at main, so inclusive shares
+    would mislead.)"""
+    by_library: collections.Counter[str] = collections.Counter()
+    by_frame: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not count_text.isdigit():
+            continue
+        count = int(count_text)
+        total += count
+        leaf = re.sub(r":\d+\)$", ")", stack.split(";")[-1].strip()) or "(idle)"
+        file = leaf[leaf.rfind("(") + 1 : -1]
+        library = file.split("/")[0] if "/" in file else file
+        by_library[library] += count
+        by_frame[leaf] += count
+    share = max(total, 1) / 100
+    lines = [f"profile {path}: {total} samples", "  by library:"]
+    lines += [f"  {n / share:5.1f}%  {name}" for name, n in by_library.most_common(12)]
+    lines.append("  by frame:")
+    lines += [f"  {n / share:5.1f}%  {name}" for name, n in by_frame.most_common(top)]
+    return "\n".join(lines)
+
+
+def log_summary(path: Path) -> str:
+    """What an API process logged at WARNING and above, counted by message: the reason behind
+    the errors column (a 503 names its cause in the log)."""
+    counts: collections.Counter[str] = collections.Counter()
+    for line in path.read_text(errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            counts[line[:120]] += 1
+            continue
+        if isinstance(record, dict) and record.get("level") in ("WARNING", "ERROR"):
+            counts[f"{record['level']} {record.get('message', '')}"] += 1
+    if not counts:
+        return f"bench: {path.name}: no warnings or errors"
+    lines = [f"bench: {path.name}: warnings and errors by message"]
+    lines += [f"  {count:6d}  {message}" for message, count in counts.most_common(10)]
+    return "\n".join(lines)
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -346,7 +423,22 @@ def main() -> int:  # noqa: PLR0915 - one linear script
         default=CONNECTIONS,
         help="connection counts (default: 16 64 256)",
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=[],
+        metavar="TEXT",
+        help="run only the scenarios whose name contains one of these (ceiling and floor always)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="TEXT",
+        help="record the API process with py-spy during the scenarios whose name contains TEXT "
+        "(collapsed stacks to bench/profiles/, a summary printed); needs py-spy on PATH",
+    )
     args = parser.parse_args()
+    if args.profile and shutil.which("py-spy") is None:
+        raise SystemExit("--profile needs py-spy on PATH (pip install py-spy)")
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
     os.environ.update({k: v for k, v in FAKE_AWS_CREDENTIALS.items() if k not in os.environ})
@@ -475,6 +567,12 @@ def main() -> int:  # noqa: PLR0915 - one linear script
                     slow,
                 ),
             ]
+            if args.only:
+                scenarios = [
+                    s
+                    for s in scenarios
+                    if s.name in (CEILING, FLOOR) or any(text in s.name for text in args.only)
+                ]
             names = [scenario.name for scenario in scenarios]
             plan = [
                 (connections, repetition, scenario)
@@ -486,7 +584,10 @@ def main() -> int:  # noqa: PLR0915 - one linear script
             for step, (connections, repetition, scenario) in enumerate(plan, 1):
                 if repetition == 0:
                     wrk(scenario, warm_up, connections)
-                figures = wrk(scenario, args.seconds, connections)
+                profiling = args.profile and args.profile in scenario.name and repetition == 0
+                target = processes[3] if "uncached" in scenario.name else processes[2]
+                with profiled(target, scenario.name, connections, args.seconds, profiling):
+                    figures = wrk(scenario, args.seconds, connections)
                 results[connections].setdefault(scenario.name, Runs()).add(figures)
                 progress(
                     f"bench: [{step}/{len(plan)}] {connections} connections, run "
@@ -498,9 +599,14 @@ def main() -> int:  # noqa: PLR0915 - one linear script
             progress("bench: stopping the servers")
             for process in reversed(processes):
                 process.stop()
+            for process in processes[2:]:
+                progress(log_summary(process.log_path))
 
     table = render_table(results, names, args.seconds, args.repetitions)
     print(f"\n{table}\n", flush=True)
+    if args.only or args.profile:
+        progress("bench: a partial run (--only/--profile): docs/performance.md left as it is")
+        return 0
     chart_path = DOCS / "performance.png"
     chart = write_chart(results, names, chart_path)
     report = f"{machine()}\n\n```\n{table}\n```"

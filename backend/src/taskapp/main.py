@@ -30,6 +30,7 @@ from taskapp.core.tracing import configure_tracing
 from taskapp.exports.router import router as exports_router
 from taskapp.health.router import router as health_router
 from taskapp.projects.router import router as projects_router
+from taskapp.tasks.cached_reads import CachedTaskReads
 from taskapp.tasks.router import router as tasks_router
 
 OPENAPI_URL = "/api/openapi.json"
@@ -57,6 +58,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=OPENAPI_URL if settings.serves_api_docs else None,
+        # Tracing is ours (core/tracing.py, ADR 0050); FastAPI's own telemetry would otherwise
+        # look up the global OpenTelemetry providers on every request (issue 9's profile).
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     # Clients are created here, not at import, and connect lazily on first use.
     database = Database(settings)
@@ -86,6 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async def get_api_docs() -> HTMLResponse:
             return swagger_ui_page(OPENAPI_URL, f"{app.title} - docs")
 
+    # Innermost of ours: behind CORS, the deadline and the request context like the routes.
+    app.add_middleware(CachedTaskReads, state=app.state)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

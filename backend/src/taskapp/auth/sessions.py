@@ -59,27 +59,43 @@ RESYNC_SECONDS = 30
 
 SESSION_ENDED = "This session has ended (logged out, or the password was changed); log in again."
 
+# Lua functions shared by the scripts that check a session (this module's and the cached
+# reads', tasks/cached_reads.py). check_session marks the set incomplete when told to (`mark`
+# '1') or when the beacon lapsed, refreshes the beacon, and returns revoked 0/1, complete 0/1.
+# count_spend is the rate-limit counting (core/ratelimit.py `begin`/`finish`).
+SESSION_FUNCTIONS = """
+local function check_session(revoked_key, beacon_key, resync_key, session_id, beacon_ms, mark)
+  local beacon = redis.call('PTTL', beacon_key)
+  if mark == '1' or beacon == -2 then
+    redis.call('ZREM', revoked_key, '_complete')
+    redis.call('DEL', resync_key)
+  end
+  if beacon < tonumber(beacon_ms) / 2 then
+    redis.call('SET', beacon_key, '1', 'PX', beacon_ms)
+  end
+  local found = redis.call('ZMSCORE', revoked_key, session_id, '_complete')
+  return found[1] and 1 or 0, found[2] and 1 or 0
+end
+local function count_spend(counter_key, batch, ttl)
+  local counted = redis.call('INCRBY', counter_key, batch)
+  redis.call('EXPIRE', counter_key, ttl)
+  return counted
+end
+"""
+
 # KEYS[1] the revoked set, KEYS[2] the beacon, KEYS[3] the rebuild nonce, KEYS[4] (optional)
 # the rate-limit counter; ARGV[1] the session id, ARGV[2] the beacon's life (ms), ARGV[3] '1'
 # to mark the set incomplete, ARGV[4] the rate-limit batch, ARGV[5] the counter's TTL (s).
 # Returns {counter after INCRBY or -1, revoked 0/1, complete 0/1}.
-_CHECK = """
+_CHECK = (
+    SESSION_FUNCTIONS
+    + """
 local counted = -1
-if #KEYS >= 4 then
-  counted = redis.call('INCRBY', KEYS[4], ARGV[4])
-  redis.call('EXPIRE', KEYS[4], ARGV[5])
-end
-local beacon = redis.call('PTTL', KEYS[2])
-if ARGV[3] == '1' or beacon == -2 then
-  redis.call('ZREM', KEYS[1], '_complete')
-  redis.call('DEL', KEYS[3])
-end
-if beacon < tonumber(ARGV[2]) / 2 then
-  redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
-end
-local found = redis.call('ZMSCORE', KEYS[1], ARGV[1], '_complete')
-return {counted, found[1] and 1 or 0, found[2] and 1 or 0}
+if #KEYS >= 4 then counted = count_spend(KEYS[4], ARGV[4], ARGV[5]) end
+local revoked, complete = check_session(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3])
+return {counted, revoked, complete}
 """
+)
 
 # KEYS[1] the revoked set, KEYS[2] the rebuild nonce; ARGV[1] now (unix s), ARGV[2] the
 # rebuild's nonce ('' for a plain write), then expiry/session-id pairs. A rebuild marks the
@@ -118,14 +134,27 @@ class SessionRevocations:
         self._outages_seen = redis.outages
         self._rebuilding = asyncio.Lock()
 
+    def refused_here(self, session_id: uuid.UUID) -> bool:
+        """Revoked by this process and not yet known to be in Redis: refuse at once."""
+        return self._pending.get(session_id, 0.0) > time.time()
+
+    def mark_argument(self) -> tuple[str, int]:
+        """The script's `mark` ('1': the set may lack revocations, this process's Redis
+        breaker opened since its last check) and the outage count to pass to `marked`."""
+        outages = self.redis.outages
+        return ("1" if outages != self._outages_seen else "0"), outages
+
+    def marked(self, outages: int) -> None:
+        """A script with `mark_argument`'s mark ran."""
+        self._outages_seen = outages
+
     async def check(self, claims: AccessClaims, spend: Spend | None = None) -> None:
         """Refuse (401) a revoked session; count `spend` against its rate limit (429) in the
         same Redis round trip."""
         session_id = claims.session_id
-        if self._pending.get(session_id, 0.0) > time.time():
+        if self.refused_here(session_id):
             raise Unauthorized(SESSION_ENDED)
-        outages = self.redis.outages
-        mark = "1" if outages != self._outages_seen else "0"
+        mark, outages = self.mark_argument()
         counter = spend.key if spend is not None else None
         keys = [REVOKED_KEY, BEACON_KEY, RESYNC_KEY, *([counter] if counter else [])]
         args: list[str | int] = [
@@ -146,7 +175,7 @@ class SessionRevocations:
                 self.limiter.finish(spend, None)
             revoked = await self._revoked_in_database(session_id)
         else:
-            self._outages_seen = outages
+            self.marked(outages)
             counted, revoked_flag, complete = (int(value) for value in result)
             if spend is not None:
                 self.limiter.finish(spend, counted if counter else None)

@@ -73,46 +73,60 @@ EPOCH_KEY = "cache:epoch"
 BEACON_KEY = "cache:beacon"
 BEACON_SECONDS = 2.0
 
-# Shared by the scripts that read or invalidate: KEYS[1] the epoch, KEYS[2] the beacon;
-# ARGV[1] the beacon's lifetime (ms), ARGV[2] '1' to reset the epoch. Epochs are Redis's
-# clock in microseconds, never lower than the last one, so a restarted (empty) Redis or an
-# evicted epoch key starts an epoch no older hash carries.
-_PRELUDE = """
-local epoch = redis.call('GET', KEYS[1])
-local beacon = redis.call('PTTL', KEYS[2])
-if ARGV[2] == '1' or beacon == -2 or not epoch then
-  local now = redis.call('TIME')
-  local next_epoch = tonumber(now[1]) * 1000000 + tonumber(now[2])
-  if epoch and tonumber(epoch) and tonumber(epoch) >= next_epoch then
-    next_epoch = tonumber(epoch) + 1
+# Lua functions shared by the scripts that read or invalidate (here, and the cached reads in
+# tasks/cached_reads.py). current_epoch resets the epoch when told to (`reset` '1'), when the
+# beacon lapsed or when there is none, refreshes the beacon and returns the epoch. Epochs are
+# Redis's clock in microseconds, never lower than the last one, so a restarted (empty) Redis or
+# an evicted epoch key starts an epoch no older hash carries. lookup returns a group's field
+# (false unless the hash is of this epoch) and the group's `_gen`.
+CACHE_FUNCTIONS = """
+local function current_epoch(epoch_key, beacon_key, beacon_ms, reset)
+  local epoch = redis.call('GET', epoch_key)
+  local beacon = redis.call('PTTL', beacon_key)
+  if reset == '1' or beacon == -2 or not epoch then
+    local now = redis.call('TIME')
+    local next_epoch = tonumber(now[1]) * 1000000 + tonumber(now[2])
+    if epoch and tonumber(epoch) and tonumber(epoch) >= next_epoch then
+      next_epoch = tonumber(epoch) + 1
+    end
+    epoch = string.format('%.0f', next_epoch)
+    redis.call('SET', epoch_key, epoch)
   end
-  epoch = string.format('%.0f', next_epoch)
-  redis.call('SET', KEYS[1], epoch)
+  if beacon < tonumber(beacon_ms) / 2 then
+    redis.call('SET', beacon_key, '1', 'PX', beacon_ms)
+  end
+  return epoch
 end
-if beacon < tonumber(ARGV[1]) / 2 then
-  redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+local function lookup(epoch, group, field)
+  local found = redis.call('HMGET', group, field, '_gen', '_epoch')
+  if found[3] == epoch then return found[1], found[2] or '' end
+  return false, found[2] or ''
 end
 """
 
-# KEYS[3..n] groups; ARGV[3..n] the field wanted in each. Returns the epoch, then per group
-# the value (nil unless the hash is of this epoch) and its `_gen`.
+# KEYS[1] the epoch, KEYS[2] the beacon, KEYS[3..n] groups; ARGV[1] the beacon's lifetime
+# (ms), ARGV[2] '1' to reset the epoch, ARGV[3..n] the field wanted in each group. Returns the
+# epoch, then per group the value (nil unless the hash is of this epoch) and its `_gen`.
 _LOOKUP = (
-    _PRELUDE
+    CACHE_FUNCTIONS
     + """
+local epoch = current_epoch(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
 local out = {epoch}
 for i = 3, #KEYS do
-  local found = redis.call('HMGET', KEYS[i], ARGV[i], '_gen', '_epoch')
-  if found[3] == epoch then out[#out + 1] = found[1] else out[#out + 1] = false end
-  out[#out + 1] = found[2] or ''
+  local value, gen = lookup(epoch, KEYS[i], ARGV[i])
+  out[#out + 1] = value
+  out[#out + 1] = gen
 end
 return out
 """
 )
 
-# KEYS[3..n] groups; ARGV[3] the TTL (s). Bumps each `_gen` and drops the other fields.
+# KEYS and ARGV[1..2] as for _LOOKUP; KEYS[3..n] groups; ARGV[3] the TTL (s). Bumps each
+# `_gen` and drops the other fields.
 _INVALIDATE = (
-    _PRELUDE
+    CACHE_FUNCTIONS
     + """
+local epoch = current_epoch(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
 for i = 3, #KEYS do
   local gen = redis.call('HINCRBY', KEYS[i], '_gen', 1)
   redis.call('DEL', KEYS[i])
@@ -206,14 +220,16 @@ class Cache:
         self._resets_done = 0
         self._outages_seen = redis.outages
 
-    def _reset_argument(self) -> tuple[str, int]:
+    def reset_argument(self) -> tuple[str, int]:
+        """A cache script's `reset` argument ('1': this process owes an epoch reset) and what
+        to pass to `reset_landed` once the script ran."""
         if self.redis.outages != self._outages_seen:
             self._outages_seen = self.redis.outages
             self._resets_requested += 1
         wanted = self._resets_requested
         return ("1" if wanted > self._resets_done else "0"), wanted
 
-    def _reset_landed(self, wanted: int) -> None:
+    def reset_landed(self, wanted: int) -> None:
         self._resets_done = max(self._resets_done, wanted)
 
     @property
@@ -223,7 +239,7 @@ class Cache:
     async def get(self, *slots: Slot) -> CacheLookup | None:
         """What the cache holds for `slots` (None per slot on a miss), in one round trip;
         None if Redis is unavailable, in which case nothing should be stored."""
-        reset, wanted = self._reset_argument()
+        reset, wanted = self.reset_argument()
         keys = [EPOCH_KEY, BEACON_KEY, *(slot.group for slot in slots)]
         args: list[str | int] = [self.beacon_ms, reset, *(slot.field for slot in slots)]
 
@@ -234,7 +250,7 @@ class Cache:
         result = await self.redis.run(lookup)
         if result is None:
             return None
-        self._reset_landed(wanted)
+        self.reset_landed(wanted)
         values = tuple(
             value.encode() if isinstance(value, str) else value for value in result[1::2]
         )
@@ -277,7 +293,7 @@ class Cache:
             self.redis.schedule_repair("cache-epoch", self._repair)
 
     async def _run_invalidation(self, groups: Sequence[str]) -> bool:
-        reset, wanted = self._reset_argument()
+        reset, wanted = self.reset_argument()
         keys = [EPOCH_KEY, BEACON_KEY, *groups]
         args: list[str | int] = [self.beacon_ms, reset, self.ttl]
 
@@ -286,7 +302,7 @@ class Cache:
 
         if await self.redis.run(invalidate) is None:
             return False
-        self._reset_landed(wanted)
+        self.reset_landed(wanted)
         return True
 
     async def _repair(self) -> bool:

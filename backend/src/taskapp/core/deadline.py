@@ -9,6 +9,8 @@ from contextvars import ContextVar, Token
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from taskapp.core.middleware import has_body
+
 _deadline: ContextVar[float | None] = ContextVar("request_deadline", default=None)
 
 
@@ -36,6 +38,12 @@ class RequestDeadlineMiddleware:
             await self.app(scope, receive, send)
             return
         token = set_deadline_in(self.seconds)
+        if not has_body(scope):
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                reset_deadline(token)
+            return
 
         async def receive_then_restart_the_clock() -> Message:
             # The deadline is for our dependencies, not for a slow client's upload: it starts

@@ -215,14 +215,18 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
+def app_error_response(exc: AppError) -> JsonResponse:
+    return JsonResponse(
+        error_payload(exc.code, exc.message, exc.details),
+        status_code=exc.status_code,
+        headers=exc.headers,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def handle_app_error(_: Request, exc: AppError) -> JsonResponse:
-        return JsonResponse(
-            error_payload(exc.code, exc.message, exc.details),
-            status_code=exc.status_code,
-            headers=exc.headers,
-        )
+        return app_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def handle_validation_error(

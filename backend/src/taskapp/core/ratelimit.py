@@ -34,12 +34,13 @@ class LocalWindowCounter:
 @dataclass(frozen=True)
 class Spend:
     """One request's use of a limit: `key` is the Redis counter to INCRBY `batch`, or None
-    when a local lease covered it."""
+    when a local lease covered it; `window_key` names the window either way."""
 
     key: str | None
     batch: int
     limit: int
     retry_after: int
+    window_key: str
 
 
 class RateLimiter:
@@ -88,8 +89,8 @@ class RateLimiter:
         remaining = self._leases.pop(key, 0)
         if remaining > 0:
             self._keep_lease(key, remaining - 1)
-            return Spend(None, batch, limit, retry_after)
-        return Spend(key, batch, limit, retry_after)
+            return Spend(None, batch, limit, retry_after, key)
+        return Spend(key, batch, limit, retry_after, key)
 
     def finish(self, spend: Spend, counted: int | None) -> None:
         """The second half: `counted` is the counter after INCRBY `spend.batch` (with an
@@ -105,6 +106,14 @@ class RateLimiter:
             raise RateLimited(spend.retry_after)
         granted = min(spend.batch, spend.limit - already_used)
         self._keep_lease(spend.key, granted - 1)
+
+    def refund(self, spend: Spend) -> None:
+        """Give back a `begin` that served no request (its caller handed the request to a
+        path that counts it again). Only a local lease is given back: counting in Redis
+        happens in `finish`, which the caller did not reach."""
+        if spend.key is None:
+            key = spend.window_key
+            self._keep_lease(key, self._leases.pop(key, 0) + 1)
 
     def _keep_lease(self, key: str, remaining: int) -> None:
         if remaining > 0:

@@ -25,7 +25,13 @@ from taskapp.core.schemas import omit_null
 from taskapp.projects import repository as projects
 from taskapp.projects.dependencies import PROJECT_NOT_FOUND, ProjectViewer, ProjectWriter
 from taskapp.tasks.schemas import TaskCounts, TaskCreate, TaskOut, TaskPage, TaskQuery, TaskUpdate
-from taskapp.tasks.service import TaskService, counts_cache_field, list_cache_field, task_out
+from taskapp.tasks.service import (
+    TaskService,
+    counts_cache_field,
+    list_cache_field,
+    query_digest,
+    task_out,
+)
 
 router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"])
 # Only a UUID is a task id: otherwise `/tasks/counts` would also be `/tasks/{task_id}`, and a
@@ -134,7 +140,7 @@ async def list_tasks(
         cache,
         project_id,
         user_id,
-        list_cache_field(user_id, query),
+        list_cache_field(user_id, query_digest(query)),
         lambda service: service.page_json(project_id, query),
     )
 

@@ -44,8 +44,12 @@ def task_out(task: Task) -> TaskOut:
     )
 
 
-def list_cache_field(user_id: uuid.UUID, query: TaskQuery) -> str:
-    digest = hashlib.blake2b(query.model_dump_json().encode(), digest_size=12).hexdigest()
+def query_digest(query: TaskQuery) -> str:
+    """Names a validated query in cache fields: equal queries, equal digests."""
+    return hashlib.blake2b(query.model_dump_json().encode(), digest_size=12).hexdigest()
+
+
+def list_cache_field(user_id: uuid.UUID, digest: str) -> str:
     return f"{user_id}:list:{digest}"
 
 
