@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import httpx
+import orjson
 import pytest
 
+from taskapp.tasks.schemas import TaskPage
 from tests.factories import Team, assert_error, create_task, make_team
 
 
@@ -159,6 +161,26 @@ class TestTaskListing:
         if sort == "due_date":
             dues = [t["due_date"] or "3000-01-01" for t in seen]
             assert dues == sorted(dues)
+
+    async def test_a_page_is_exactly_what_the_documented_models_serialise(
+        self, client: httpx.AsyncClient, team: Team
+    ) -> None:
+        """Pages are written straight from the rows (tasks/service.py `page_json`): the bytes
+        must be what TaskPage would write, and each item what the task's own route answers."""
+        await create_task(client, team.project_id, team.owner, title="Plain")
+        await create_task(
+            client, team.project_id, team.member, title="Ünïcødé \"quoted\" \u2028 ✓",
+            description="line\nbreak", priority="urgent", assignee_id=team.viewer.id,
+            due_date="2030-02-28", status="in_progress",
+        )  # fmt: skip
+        for params in ({"limit": "1"}, {"limit": "50", "sort": "due_date"}):
+            response = await client.get(url(team), params=params, headers=team.viewer.headers)
+            assert response.status_code == 200, response.text
+            page = TaskPage.model_validate_json(response.content)
+            assert response.content == orjson.dumps(page.model_dump(mode="json"))
+            for item in response.json()["items"]:
+                own = await client.get(url(team, f"/{item['id']}"), headers=team.viewer.headers)
+                assert own.json() == item
 
     @pytest.mark.parametrize(
         "params",

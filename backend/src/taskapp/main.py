@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.redis = redis
-    app.state.cache = Cache(redis, settings.cache_ttl_seconds)
+    app.state.cache = Cache(redis, settings.cache_ttl_seconds, reads=settings.cache_reads)
     app.state.rate_limiter = RateLimiter(redis)
     app.state.aws = Aws(settings)
     app.state.tokens = TokenService(settings)

@@ -207,10 +207,15 @@ def _text(value: bytes | str | None) -> str:
 
 class Cache:
     def __init__(
-        self, redis: RedisStore, ttl_seconds: int, beacon_seconds: float = BEACON_SECONDS
+        self,
+        redis: RedisStore,
+        ttl_seconds: int,
+        beacon_seconds: float = BEACON_SECONDS,
+        reads: bool = True,
     ) -> None:
         self.redis = redis
         self.ttl = ttl_seconds
+        self.reads = reads  # False: every lookup misses and nothing is stored
         self.beacon_ms = max(1, int(beacon_seconds * 1000))
         self._lookup = redis.client.register_script(_LOOKUP)
         self._invalidate = redis.client.register_script(_INVALIDATE)
@@ -238,7 +243,10 @@ class Cache:
 
     async def get(self, *slots: Slot) -> CacheLookup | None:
         """What the cache holds for `slots` (None per slot on a miss), in one round trip;
-        None if Redis is unavailable, in which case nothing should be stored."""
+        None if Redis is unavailable or reads are off, in which case nothing should be
+        stored."""
+        if not self.reads:
+            return None
         reset, wanted = self.reset_argument()
         keys = [EPOCH_KEY, BEACON_KEY, *(slot.group for slot in slots)]
         args: list[str | int] = [self.beacon_ms, reset, *(slot.field for slot in slots)]

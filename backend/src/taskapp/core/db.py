@@ -20,6 +20,7 @@ from sqlalchemy import DateTime, MetaData, event, func
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -167,6 +168,20 @@ class Database:
             self.breaker.record_success()
             for callback in session.info.pop(_AFTER_COMMIT, []):
                 await callback()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reads outside a transaction (autocommit: no BEGIN and COMMIT round
+        trips), e.g. one statement that reads consistently on its own; the breaker and the
+        request's deadline as for `transaction`."""
+        if not self.breaker.allow():
+            raise self.unavailable()
+        try:
+            async with asyncio.timeout_at(request_deadline()), self.engine.connect() as connection:
+                yield await connection.execution_options(isolation_level="AUTOCOMMIT")
+        except BaseException as exc:
+            self._raise_verdict(exc)
+        self.breaker.record_success()
 
     def _raise_verdict(self, exc: BaseException) -> NoReturn:
         """Raise what a failed unit of work means for the caller; tell the breaker."""

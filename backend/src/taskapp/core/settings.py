@@ -108,6 +108,9 @@ class Settings(DatabaseSettings):
     redis_tls: bool = False
     redis_timeout_seconds: float = Field(default=0.25, gt=0, le=10)
     cache_ttl_seconds: int = Field(default=60, ge=1, le=86400)
+    # Off: reads go to the database every time (invalidations are still written, so processes
+    # with the cache on stay correct while a fleet changes over). For measuring and debugging.
+    cache_reads: bool = True
 
     # AWS (the endpoint URL points at an emulator locally; unset in AWS). `aws_region` is in
     # DatabaseSettings (IAM tokens are signed for it).

@@ -153,10 +153,11 @@ class CachedTaskReads:
         await self.app(scope, receive, send)
 
     async def _serve(self, scope: Scope, match: re.Match[str], send: Send) -> bool:
-        token = _bearer_token(scope)
-        if token is None:
-            return False
         state = self.state
+        cache: Cache = state.cache
+        token = _bearer_token(scope)
+        if token is None or not cache.reads:
+            return False
         tokens: TokenService = state.tokens
         try:
             claims = tokens.verify_access_token(token)
@@ -176,7 +177,6 @@ class CachedTaskReads:
             return False
         settings: Settings = state.settings
         limiter: RateLimiter = state.rate_limiter
-        cache: Cache = state.cache
         spend = limiter.begin(
             "api", str(user_id), settings.rate_limit_api_per_user, settings.rate_limit_api_batch
         )

@@ -6,36 +6,35 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Select, func, literal_column, select, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from taskapp.core.errors import BadRequest
-from taskapp.tasks.models import DUE_DATE_KEY_SQL, FAR_FUTURE, Priority, Task, TaskStatus
+from taskapp.projects.models import Membership, Role
+from taskapp.tasks.models import DUE_DATE_KEY_SQL, Priority, Task, TaskStatus
 from taskapp.tasks.schemas import TaskQuery, TaskSort, priority_value
 
 
 @dataclass(frozen=True)
 class SortSpec:
-    column: Any
+    key_sql: str  # an expression the indexes in tasks/models.py cover
     descending: bool
-    kind: type
+    kind: type  # of the key, as a cursor carries it
 
 
-def _sort_spec(sort: TaskSort) -> SortSpec:
-    if sort == "-created_at":
-        return SortSpec(Task.created_at, True, datetime)
-    if sort == "created_at":
-        return SortSpec(Task.created_at, False, datetime)
-    if sort == "-updated_at":
-        return SortSpec(Task.updated_at, True, datetime)
-    if sort == "due_date":
-        return SortSpec(literal_column(DUE_DATE_KEY_SQL), False, date)
-    return SortSpec(Task.priority, True, int)
+_SORTS: dict[str, SortSpec] = {
+    "-created_at": SortSpec("created_at", True, datetime),
+    "created_at": SortSpec("created_at", False, datetime),
+    "-updated_at": SortSpec("updated_at", True, datetime),
+    "due_date": SortSpec(DUE_DATE_KEY_SQL, False, date),
+    "-priority": SortSpec("priority", True, int),
+}
 
 
 def encode_cursor(sort: TaskSort, value: Any, task_id: uuid.UUID) -> str:
@@ -63,7 +62,7 @@ def decode_cursor(cursor: str, sort: TaskSort) -> tuple[Any, uuid.UUID]:
         raise BadRequest(_INVALID_CURSOR)
     _, value, task_id = decoded
     try:
-        parsed = _cursor_value(_sort_spec(sort).kind, value)
+        parsed = _cursor_value(_SORTS[sort].kind, value)
         if not isinstance(task_id, str):
             raise ValueError("not a task id")
         return parsed, uuid.UUID(task_id)
@@ -89,58 +88,114 @@ def _cursor_value(kind: type, value: object) -> datetime | date | int:
     return value
 
 
-def _sort_value(task: Task, sort: TaskSort) -> Any:
-    if sort in ("-created_at", "created_at"):
-        return task.created_at.isoformat()
-    if sort == "-updated_at":
-        return task.updated_at.isoformat()
-    if sort == "due_date":
-        return (task.due_date or FAR_FUTURE).isoformat()
-    return task.priority
+def _cursor_json(sort_key: Any) -> Any:
+    """A sort key as a cursor carries it: dates and instants in ISO 8601, priorities as is."""
+    return sort_key.isoformat() if isinstance(sort_key, date) else sort_key
 
 
-def _filters(project_id: uuid.UUID, query: TaskQuery) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Task.project_id == project_id]
+# What a page shows of a task, in TaskOut's order (not the search vector, the largest column).
+PAGE_COLUMNS = (
+    "id",
+    "project_id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "assignee_id",
+    "due_date",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    role: Role
+    rows: list[Sequence[Any]]  # PAGE_COLUMNS of each task, in order
+    next_cursor: str | None
+
+
+def _member_page_sql(query: TaskQuery) -> tuple[str, list[Any]]:
+    """The statement for `member_page` and its parameters ($1 the project, $2 the caller).
+    Written out rather than built with SQLAlchemy's expression language: building a lateral
+    join per request cost more than the query (issue 9's profile). Only placeholders carry
+    values; the text varies only with which filters are present."""
+    spec = _SORTS[query.sort]
+    key, descending = spec.key_sql, spec.descending
+    params: list[Any] = []
+
+    def param(value: Any) -> str:
+        params.append(value)
+        return f"${len(params) + 2}"
+
+    conditions = ["project_id = $1"]
     if query.status is not None:
-        conditions.append(Task.status == query.status)
+        conditions.append(f"status = {param(query.status.value)}")
     if query.assignee_id is not None:
-        conditions.append(Task.assignee_id == query.assignee_id)
+        conditions.append(f"assignee_id = {param(query.assignee_id)}")
     if query.priority is not None:
-        conditions.append(Task.priority == priority_value(query.priority))
+        conditions.append(f"priority = {param(priority_value(query.priority))}")
     if query.q and query.q.strip():
-        conditions.append(Task.search.op("@@")(func.websearch_to_tsquery("english", query.q)))
-    return conditions
-
-
-async def list_page(
-    session: AsyncSession, project_id: uuid.UUID, query: TaskQuery
-) -> tuple[list[Task], str | None]:
-    spec = _sort_spec(query.sort)
-    statement: Select[Task] = select(Task).where(*_filters(project_id, query))
+        conditions.append(f"search @@ websearch_to_tsquery('english', {param(query.q)})")
     if query.cursor:
         value, last_id = decode_cursor(query.cursor, query.sort)
-        key = tuple_(spec.column, Task.id)
-        statement = statement.where(
-            key < (value, last_id) if spec.descending else key > (value, last_id)
-        )
-    if spec.descending:
-        statement = statement.order_by(spec.column.desc(), Task.id.desc())
-    else:
-        statement = statement.order_by(spec.column.asc(), Task.id.asc())
-    rows = list((await session.execute(statement.limit(query.limit + 1))).scalars())
+        after = "<" if descending else ">"
+        conditions.append(f"({key}, id) {after} ({param(value)}, {param(last_id)})")
+    direction = "DESC" if descending else "ASC"
+    limit = param(query.limit + 1)
+    columns = ", ".join(PAGE_COLUMNS)
+    # Identifiers are this module's constants; every value is a placeholder.
+    outer_columns = ", ".join(f"p.{c}" for c in PAGE_COLUMNS)
+    statement = (
+        f"SELECT m.role, {outer_columns}, p.sort_key "  # noqa: S608
+        "FROM memberships m LEFT JOIN LATERAL ("
+        f"SELECT {columns}, {key} AS sort_key FROM tasks WHERE {' AND '.join(conditions)} "
+        f"ORDER BY {key} {direction}, id {direction} LIMIT {limit}"
+        ") p ON true WHERE m.project_id = $1 AND m.user_id = $2 "
+        f"ORDER BY p.sort_key {direction}, p.id {direction}"
+    )
+    return statement, params
+
+
+async def member_page(
+    connection: AsyncConnection, project_id: uuid.UUID, user_id: uuid.UUID, query: TaskQuery
+) -> MemberPage | None:
+    """The caller's role in the project and a page of its tasks, in one statement (None if the
+    caller is not a member): the membership row joined laterally to the page, so the page is
+    read only for a member and a read costs one round trip."""
+    statement, params = _member_page_sql(query)
+    result: Sequence[Any] = (
+        await connection.exec_driver_sql(statement, (project_id, user_id, *params))
+    ).all()
+    if not result:
+        return None
+    rows = [row[1:] for row in result if row[1] is not None]
     next_cursor = None
     if len(rows) > query.limit:
         rows = rows[: query.limit]
         last = rows[-1]
-        next_cursor = encode_cursor(query.sort, _sort_value(last, query.sort), last.id)
-    return rows, next_cursor
+        next_cursor = encode_cursor(query.sort, _cursor_json(last[-1]), last[0])
+    return MemberPage(Role(result[0][0]), rows, next_cursor)
 
 
-async def count_by_status(session: AsyncSession, project_id: uuid.UUID) -> dict[TaskStatus, int]:
-    result = await session.execute(
-        select(Task.status, func.count()).where(Task.project_id == project_id).group_by(Task.status)
+async def member_counts(
+    connection: AsyncConnection, project_id: uuid.UUID, user_id: uuid.UUID
+) -> tuple[Role, dict[TaskStatus, int]] | None:
+    """The caller's role and the project's task counts by status, in one statement (None if
+    the caller is not a member)."""
+    statement = (
+        select(Membership.role, Task.status, func.count(Task.id))
+        .select_from(Membership)
+        .outerjoin(Task, Task.project_id == Membership.project_id)
+        .where(Membership.project_id == project_id, Membership.user_id == user_id)
+        .group_by(Membership.role, Task.status)
     )
-    return {status: int(count) for status, count in result.all()}
+    result = (await connection.execute(statement)).all()
+    if not result:
+        return None
+    counts = {status: int(count) for _, status, count in result if status is not None}
+    return result[0].role, counts
 
 
 async def get_task(session: AsyncSession, project_id: uuid.UUID, task_id: uuid.UUID) -> Task | None:

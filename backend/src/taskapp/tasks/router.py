@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from taskapp.attachments import storage as attachment_storage
 from taskapp.auth.dependencies import CurrentUserId
@@ -22,13 +23,15 @@ from taskapp.core.errors import (
 )
 from taskapp.core.responses import JsonResponse
 from taskapp.core.schemas import omit_null
-from taskapp.projects import repository as projects
 from taskapp.projects.dependencies import PROJECT_NOT_FOUND, ProjectViewer, ProjectWriter
+from taskapp.projects.models import Role
 from taskapp.tasks.schemas import TaskCounts, TaskCreate, TaskOut, TaskPage, TaskQuery, TaskUpdate
 from taskapp.tasks.service import (
     TaskService,
     counts_cache_field,
     list_cache_field,
+    member_counts_json,
+    member_page_json,
     query_digest,
     task_out,
 )
@@ -97,13 +100,14 @@ async def _cached_for_member(
     project_id: uuid.UUID,
     user_id: uuid.UUID,
     field: str,
-    load: Callable[[TaskService], Awaitable[bytes]],
+    load: Callable[[AsyncConnection], Awaitable[tuple[Role, bytes] | None]],
 ) -> JsonResponse:
     """Serve from the cache when warm: one Redis round trip reads the project's membership
     record for the caller and the entry together, and the entry is served only if the record
-    holds the caller (no database round trip). Otherwise check membership and load in one
-    transaction, then store both. Why this never serves a removed member, even when an
-    invalidation failed: core/cache.py."""
+    holds the caller (no database round trip; a warm read usually does not even get here:
+    tasks/cached_reads.py). Otherwise `load` checks membership and reads in one statement,
+    then both are stored. Why this never serves a removed member, even when an invalidation
+    failed: core/cache.py."""
     membership = Slot(project_members_key(project_id), str(user_id))
     entry = Slot(project_tasks_key(project_id), field)
     lookup = await cache.get(membership, entry)
@@ -111,13 +115,13 @@ async def _cached_for_member(
         body = lookup.values[1]
         assert body is not None  # noqa: S101 - a hit has every value
         return JsonResponse(body)
-    async with database.transaction() as session:
-        member = await projects.get_membership(session, project_id, user_id)
-        if member is None:
-            raise NotFound(PROJECT_NOT_FOUND)
-        body = await load(TaskService(session, cache))
+    async with database.read() as connection:
+        loaded = await load(connection)
+    if loaded is None:
+        raise NotFound(PROJECT_NOT_FOUND)
+    role, body = loaded
     if lookup is not None:
-        await cache.store(lookup, [member.role.value.encode(), body])
+        await cache.store(lookup, [role.value.encode(), body])
     return JsonResponse(body)
 
 
@@ -141,7 +145,7 @@ async def list_tasks(
         project_id,
         user_id,
         list_cache_field(user_id, query_digest(query)),
-        lambda service: service.page_json(project_id, query),
+        lambda connection: member_page_json(connection, project_id, user_id, query),
     )
 
 
@@ -161,7 +165,7 @@ async def count_tasks(
         project_id,
         user_id,
         counts_cache_field(user_id),
-        lambda service: service.counts_json(project_id),
+        lambda connection: member_counts_json(connection, project_id, user_id),
     )
 
 

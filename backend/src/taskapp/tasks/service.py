@@ -5,20 +5,20 @@ import uuid
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from taskapp.core.cache import Cache, project_tasks_key
 from taskapp.core.db import after_commit
 from taskapp.core.errors import NotFound, PreconditionFailed, ValidationFailed
 from taskapp.projects import repository as projects
 from taskapp.projects.dependencies import ProjectAccess
+from taskapp.projects.models import Role
 from taskapp.tasks import repository
-from taskapp.tasks.models import Task, TaskStatus
+from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.tasks.schemas import (
     TaskCounts,
     TaskCreate,
     TaskOut,
-    TaskPage,
     TaskQuery,
     TaskUpdate,
     priority_name,
@@ -26,6 +26,7 @@ from taskapp.tasks.schemas import (
 )
 
 TASK_NOT_FOUND = "Task not found."
+_PRIORITY_NAMES = {int(priority): priority.name for priority in Priority}
 
 
 def task_out(task: Task) -> TaskOut:
@@ -57,6 +58,47 @@ def counts_cache_field(user_id: uuid.UUID) -> str:
     return f"{user_id}:counts"
 
 
+def page_json(page: repository.MemberPage) -> bytes:
+    """A page as `TaskPage` serialises it (the same bytes; tests/test_tasks.py compares),
+    written straight from the rows: no ORM objects, no models per task."""
+    items = []
+    for row in page.rows:
+        item = dict(zip(repository.PAGE_COLUMNS, row, strict=False))
+        # asyncpg's UUIDs are its own type, which orjson does not know: text, as pydantic.
+        item["id"] = str(item["id"])
+        item["project_id"] = str(item["project_id"])
+        if item["assignee_id"] is not None:
+            item["assignee_id"] = str(item["assignee_id"])
+        item["priority"] = _PRIORITY_NAMES[item["priority"]]
+        items.append(item)
+    return orjson.dumps({"items": items, "next_cursor": page.next_cursor}, option=orjson.OPT_UTC_Z)
+
+
+def counts_json(counts: dict[TaskStatus, int]) -> bytes:
+    result = TaskCounts(
+        todo=counts.get(TaskStatus.todo, 0),
+        in_progress=counts.get(TaskStatus.in_progress, 0),
+        done=counts.get(TaskStatus.done, 0),
+        total=sum(counts.values()),
+    )
+    return orjson.dumps(result.model_dump(mode="json"))
+
+
+async def member_page_json(
+    connection: AsyncConnection, project_id: uuid.UUID, user_id: uuid.UUID, query: TaskQuery
+) -> tuple[Role, bytes] | None:
+    """The caller's role and the page as JSON; None if the caller is not a member."""
+    page = await repository.member_page(connection, project_id, user_id, query)
+    return None if page is None else (page.role, page_json(page))
+
+
+async def member_counts_json(
+    connection: AsyncConnection, project_id: uuid.UUID, user_id: uuid.UUID
+) -> tuple[Role, bytes] | None:
+    found = await repository.member_counts(connection, project_id, user_id)
+    return None if found is None else (found[0], counts_json(found[1]))
+
+
 class TaskService:
     def __init__(self, session: AsyncSession, cache: Cache) -> None:
         self.session = session
@@ -67,21 +109,6 @@ class TaskService:
             await self.cache.invalidate(project_tasks_key(project_id))
 
         after_commit(self.session, invalidate)
-
-    async def page_json(self, project_id: uuid.UUID, query: TaskQuery) -> bytes:
-        rows, next_cursor = await repository.list_page(self.session, project_id, query)
-        page = TaskPage(items=[task_out(t) for t in rows], next_cursor=next_cursor)
-        return orjson.dumps(page.model_dump(mode="json"))
-
-    async def counts_json(self, project_id: uuid.UUID) -> bytes:
-        counts = await repository.count_by_status(self.session, project_id)
-        result = TaskCounts(
-            todo=counts.get(TaskStatus.todo, 0),
-            in_progress=counts.get(TaskStatus.in_progress, 0),
-            done=counts.get(TaskStatus.done, 0),
-            total=sum(counts.values()),
-        )
-        return orjson.dumps(result.model_dump(mode="json"))
 
     async def get(self, access: ProjectAccess, task_id: uuid.UUID) -> Task:
         task = await repository.get_task(self.session, access.project_id, task_id)
