@@ -44,11 +44,14 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import scale
 
 from taskapp.core.settings import Settings
 from taskapp_ops.dev import FAKE_AWS_CREDENTIALS
@@ -254,6 +257,8 @@ def log_summary(path: Path) -> str:
     """What an API process logged at WARNING and above, counted by message: the reason behind
     the errors column (a 503 names its cause in the log)."""
     counts: collections.Counter[str] = collections.Counter()
+    if not path.exists():
+        return f"bench: {path.name}: no log (the process did not start)"
     for line in path.read_text(errors="replace").splitlines():
         try:
             record = json.loads(line)
@@ -267,6 +272,47 @@ def log_summary(path: Path) -> str:
     lines = [f"bench: {path.name}: warnings and errors by message"]
     lines += [f"  {count:6d}  {message}" for message, count in counts.most_common(10)]
     return "\n".join(lines)
+
+
+def run_scale(
+    args: argparse.Namespace, database_url: str, api: str, token: str, warm_up: int
+) -> scale.ScaleResults:
+    """Seed one project per size, then the three queries against each (scale.py)."""
+    results = scale.ScaleResults(sizes=sorted(args.scale_sizes))
+    me = call(api, "GET", "/api/auth/me", None, token)
+    user_id = uuid.UUID(me["id"])
+    largest: tuple[uuid.UUID, int] | None = None
+    for index, size in enumerate(results.sizes):
+        project = call(api, "POST", "/api/projects", {"name": f"Scale {size:,}"}, token)
+        project_id = uuid.UUID(project["id"])
+        progress(f"bench: scale: seeding a project of {size:,} tasks with COPY")
+        results.seconds_to_seed[size] = scale.seed_project(
+            database_url, project_id, size, progress, seed_value=index
+        )
+        for query in scale.QUERIES:
+            scenario = Scenario(
+                f"{query.name} at {size:,}",
+                f"{api}/api/projects/{project_id}/tasks{query.path()}",
+                token,
+            )
+            wrk(scenario, warm_up, args.scale_connections)
+            for repetition in range(args.repetitions):
+                figures = wrk(scenario, args.seconds, args.scale_connections)
+                results.runs.setdefault((query.name, size), []).append(figures)
+                progress(
+                    f"bench: scale: {scenario.name}, run {repetition + 1}/{args.repetitions}: "
+                    f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
+                    f"{figures['errors']:.0f} errors"
+                )
+        largest = (project_id, size)
+    if largest is not None:
+        project_id, size = largest
+        for query in scale.QUERIES:
+            name = f"{query.name} at {size:,} ({query.path()})"
+            results.plans[name] = scale.explain_query(
+                database_url, project_id, user_id, query.query()
+            )
+    return results
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -410,7 +456,7 @@ def write_docs(report: str, chart: bool) -> Path:
 # --- the run -----------------------------------------------------------------------------------
 
 
-def main() -> int:  # noqa: PLR0915 - one linear script
+def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -428,13 +474,25 @@ def main() -> int:  # noqa: PLR0915 - one linear script
         nargs="+",
         default=[],
         metavar="TEXT",
-        help="run only the scenarios whose name contains one of these (ceiling and floor always)",
+        help="run only the scenarios whose name contains one of these (the ceiling and the "
+        "floor always; 'scale': the scale part)",
     )
     parser.add_argument(
         "--profile",
         metavar="TEXT",
         help="record the API process with py-spy during the scenarios whose name contains TEXT "
         "(collapsed stacks to bench/profiles/, a summary printed); needs py-spy on PATH",
+    )
+    parser.add_argument(
+        "--scale-sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 100_000, 1_000_000],
+        metavar="N",
+        help="project sizes for the scale part (default: 10000 100000 1000000; none: skip)",
+    )
+    parser.add_argument(
+        "--scale-connections", type=int, default=16, help="connections in the scale part"
     )
     args = parser.parse_args()
     if args.profile and shutil.which("py-spy") is None:
@@ -446,6 +504,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     warm_up = max(1, min(2, args.seconds))
     results: dict[int, dict[str, Runs]] = {c: {} for c in args.connections}
     names: list[str] = []
+    scale_results: scale.ScaleResults | None = None
 
     progress("bench: starting PostgreSQL, Redis and the AWS emulator")
     with local_stack() as (stack, endpoints), tempfile.TemporaryDirectory() as scratch:
@@ -595,6 +654,8 @@ def main() -> int:  # noqa: PLR0915 - one linear script
                     f"{figures['rps']:.0f} req/s, p99 {figures['p99_ms']:.1f} ms, "
                     f"{figures['errors']:.0f} errors"
                 )
+            if args.scale_sizes and (not args.only or "scale" in args.only):
+                scale_results = run_scale(args, endpoints.database_url, no_cache, token, warm_up)
         finally:
             progress("bench: stopping the servers")
             for process in reversed(processes):
@@ -603,6 +664,9 @@ def main() -> int:  # noqa: PLR0915 - one linear script
                 progress(log_summary(process.log_path))
 
     table = render_table(results, names, args.seconds, args.repetitions)
+    scale_table = scale.render(scale_results, _median) if scale_results else None
+    if scale_results and scale_table:
+        print(f"\n{scale_table}\n\n{scale.render_plans(scale_results)}\n", flush=True)
     print(f"\n{table}\n", flush=True)
     if args.only or args.profile:
         progress("bench: a partial run (--only/--profile): docs/performance.md left as it is")
@@ -610,6 +674,15 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     chart_path = DOCS / "performance.png"
     chart = write_chart(results, names, chart_path)
     report = f"{machine()}\n\n```\n{table}\n```"
+    if scale_results and scale_table:
+        plot = scale.write_plot(scale_results, _median, DOCS / "performance-scale.png")
+        report += (
+            "\n\n### Scale: one project of each size, read cache off\n\n"
+            f"```\n{scale_table}\n```\n\n"
+            + ("![p99 against project size](performance-scale.png)\n\n" if plot else "")
+            + "Plans at the largest size (the statement the API runs):\n\n"
+            + scale.render_plans(scale_results)
+        )
     docs = write_docs(report, chart)
     progress(f"bench: wrote {docs}" + (f" and {chart_path}" if chart else " (no matplotlib)"))
     return 0

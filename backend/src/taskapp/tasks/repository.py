@@ -116,7 +116,7 @@ class MemberPage:
     next_cursor: str | None
 
 
-def _member_page_sql(query: TaskQuery) -> tuple[str, list[Any]]:
+def member_page_sql(query: TaskQuery) -> tuple[str, list[Any]]:
     """The statement for `member_page` and its parameters ($1 the project, $2 the caller).
     Written out rather than built with SQLAlchemy's expression language: building a lateral
     join per request cost more than the query (issue 9's profile). Only placeholders carry
@@ -164,7 +164,7 @@ async def member_page(
     """The caller's role in the project and a page of its tasks, in one statement (None if the
     caller is not a member): the membership row joined laterally to the page, so the page is
     read only for a member and a read costs one round trip."""
-    statement, params = _member_page_sql(query)
+    statement, params = member_page_sql(query)
     result: Sequence[Any] = (
         await connection.exec_driver_sql(statement, (project_id, user_id, *params))
     ).all()
