@@ -47,7 +47,7 @@ def test_dev_serves_the_app_and_stops_cleanly_on_interrupt() -> None:
     base = docs_url.removesuffix("/api/docs")
     children = psutil.Process(process.pid).children(recursive=True)
     names = " ".join(" ".join(c.cmdline()) for c in children)
-    assert "postgres" in names and "redis-server" in names and "moto.server" in names
+    assert "postgres" in names and "valkey-server" in names and "moto.server" in names
     assert "taskapp api" in names and "taskapp worker" in names
 
     assert httpx.get(docs_url, timeout=5).status_code == 200

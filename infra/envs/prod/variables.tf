@@ -121,7 +121,7 @@ variable "cache" {
   description = "ElastiCache settings."
   type = object({
     engine                  = optional(string, "valkey")
-    engine_version          = optional(string, "8.0")
+    engine_version          = optional(string) # null: the cache module's default (ADR 0102)
     node_type               = string
     num_cache_clusters      = number
     snapshot_retention_days = number

@@ -41,13 +41,14 @@ variable "engine" {
 }
 
 variable "engine_version" {
-  description = "Engine version (major.minor), for example `8.0` for Valkey or `7.1` for Redis OSS."
+  description = "Engine version (major.minor), for example `9.1` for Valkey or `7.1` for Redis OSS. The default also sets the local valkey-server's version (ADR 0102, checked by ops/tests/test_parity.py); null takes the default."
   type        = string
-  default     = "8.0"
+  default     = "9.1"
+  nullable    = false
 
   validation {
     condition     = can(regex("^[0-9]+\\.[0-9x]+$", var.engine_version))
-    error_message = "engine_version must be `major.minor`, for example `8.0`."
+    error_message = "engine_version must be `major.minor`, for example `9.1`."
   }
 }
 

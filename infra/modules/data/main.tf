@@ -21,6 +21,9 @@ locals {
   }
   parameters = merge(local.base_parameters, var.parameters)
 
+  # The family follows the engine's major version unless the caller names one.
+  parameter_group_family = coalesce(var.parameter_group_family, "postgres${split(".", var.engine_version)[0]}")
+
   # `rds-db:connect` resources: the database user behind the instance (the proxy's role) and
   # behind the proxy (the app's task roles); the proxy's resource ID ends its ARN.
   rds_db_prefix            = "arn:${data.aws_partition.current.partition}:rds-db:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:dbuser"
@@ -130,7 +133,7 @@ resource "aws_vpc_security_group_egress_rule" "proxy_to_db" {
 
 resource "aws_db_parameter_group" "this" {
   name_prefix = "${local.identifier}-"
-  family      = var.parameter_group_family
+  family      = local.parameter_group_family
   description = "${var.name} PostgreSQL: TLS forced, slow query logging, timeouts"
 
   parameter {

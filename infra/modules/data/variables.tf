@@ -63,19 +63,25 @@ variable "logs_kms_key_arn" {
 }
 
 variable "engine_version" {
-  description = "PostgreSQL version; a major version (for example `17`) lets minor upgrades happen in the maintenance window."
+  description = "PostgreSQL version; a major version (for example `18`) lets minor upgrades happen in the maintenance window. The default also sets the local servers' major (ADR 0102, checked by ops/tests/test_parity.py)."
   type        = string
-  default     = "17"
+  default     = "18"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[0-9]+(\\.[0-9]+)?$", var.engine_version))
+    error_message = "engine_version must be a PostgreSQL major (`18`) or major.minor (`18.1`)."
+  }
 }
 
 variable "parameter_group_family" {
-  description = "DB parameter group family matching `engine_version` (for example `postgres17`)."
+  description = "DB parameter group family; null derives it from the major of `engine_version` (`postgres18` for `18`)."
   type        = string
-  default     = "postgres17"
+  default     = null
 
   validation {
-    condition     = can(regex("^postgres[0-9]+$", var.parameter_group_family))
-    error_message = "parameter_group_family must look like `postgres17`."
+    condition     = var.parameter_group_family == null || can(regex("^postgres[0-9]+$", var.parameter_group_family))
+    error_message = "parameter_group_family must look like `postgres18`."
   }
 }
 

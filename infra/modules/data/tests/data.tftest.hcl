@@ -77,6 +77,25 @@ run "prod_like_defaults" {
     condition     = contains([for p in aws_db_parameter_group.this.parameter : p.value if p.name == "rds.force_ssl"], "1")
     error_message = "The parameter group must force TLS."
   }
+
+  # ADR 0102: the local servers run the same major (ops/tests/test_parity.py).
+  assert {
+    condition     = aws_db_instance.this.engine_version == "18" && aws_db_parameter_group.this.family == "postgres18"
+    error_message = "PostgreSQL 18 by default, with the parameter group family of that major."
+  }
+}
+
+run "family_follows_a_pinned_minor" {
+  command = plan
+
+  variables {
+    engine_version = "18.1"
+  }
+
+  assert {
+    condition     = aws_db_parameter_group.this.family == "postgres18"
+    error_message = "The parameter group family follows the major of engine_version."
+  }
 }
 
 run "dev_like" {
