@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
+import dataclasses
 import datetime
 import json
 import os
@@ -77,6 +78,8 @@ END = "<!-- bench:end -->"
 EMAIL = "bench@example.com"
 PASSWORD = "a bench password"  # noqa: S105 - a throwaway account in a throwaway database
 CEILING = "ceiling: bare Starlette JSON"
+STORM = "page of 50, cached, login storm"
+STORM_LOGINS = 32  # connections logging in, as fast as the server answers, during the storm
 FLOOR = "floor: FastAPI, 14 KB constant"
 
 
@@ -134,6 +137,8 @@ class Scenario:
     script_args: tuple[str, ...] = ()
     connections: tuple[int, ...] = tuple(CONNECTIONS)
     before: Callable[[], None] | None = None  # before each wrk run (the PATCH tasks file)
+    # Load running alongside (its own wrk, for the whole run): (scenario, connections).
+    alongside: tuple[Scenario, int] | None = None
 
 
 @dataclass
@@ -158,6 +163,22 @@ def _latency_ms(output: str, label: str) -> float:
 
 
 def wrk(scenario: Scenario, seconds: int, connections: int) -> dict[str, float]:
+    if scenario.alongside is None:
+        return _run_wrk(scenario, seconds, connections)
+    other, other_connections = scenario.alongside
+    background = subprocess.Popen(  # noqa: S603
+        _wrk_command(other, seconds + 2, other_connections),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(1)  # the other load is under way before the measurement starts
+        return _run_wrk(scenario, seconds, connections)
+    finally:
+        background.wait(timeout=seconds + 30)
+
+
+def _wrk_command(scenario: Scenario, seconds: int, connections: int) -> list[str]:
     command = [
         "wrk",
         "-t1",
@@ -173,6 +194,11 @@ def wrk(scenario: Scenario, seconds: int, connections: int) -> dict[str, float]:
     command.append(scenario.url)
     if scenario.script_args:
         command += ["--", *scenario.script_args]
+    return command
+
+
+def _run_wrk(scenario: Scenario, seconds: int, connections: int) -> dict[str, float]:
+    command = _wrk_command(scenario, seconds, connections)
     if scenario.before is not None:
         scenario.before()
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
@@ -593,6 +619,10 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
             )
             slow = tuple(write_counts)
             login_body = json.dumps({"email": EMAIL, "password": PASSWORD})
+            login = Scenario(
+                "login (Argon2)", f"{base}/api/auth/login", None, "post_json.lua", (login_body,)
+            )
+            login = dataclasses.replace(login, connections=slow)
             scenarios = [
                 Scenario(CEILING, f"http://127.0.0.1:{ports['bare']}/"),
                 Scenario(FLOOR, floor_url, token),
@@ -617,13 +647,13 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
                     slow,
                     refresh_tasks_file,
                 ),
+                login,
                 Scenario(
-                    "login (Argon2)",
-                    f"{base}/api/auth/login",
-                    None,
-                    "post_json.lua",
-                    (login_body,),
-                    slow,
+                    STORM,
+                    f"{base}{reads}?limit=50",
+                    token,
+                    connections=(64,),
+                    alongside=(login, STORM_LOGINS),
                 ),
             ]
             if args.only:

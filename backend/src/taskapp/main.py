@@ -24,7 +24,7 @@ from taskapp.core.middleware import BodySizeLimitMiddleware, RequestContextMiddl
 from taskapp.core.ratelimit import RateLimiter
 from taskapp.core.redis import RedisStore
 from taskapp.core.responses import swagger_ui_page
-from taskapp.core.security import TokenService
+from taskapp.core.security import TokenService, configure_password_hashing
 from taskapp.core.settings import Settings, get_settings
 from taskapp.core.tracing import configure_tracing
 from taskapp.exports.router import router as exports_router
@@ -40,6 +40,7 @@ DOCS_URL = "/api/docs"
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    configure_password_hashing(settings.password_hash_concurrency)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -54,9 +54,16 @@ class AuthService:
             raise Unauthorized("This account no longer exists.")
         return user
 
+    async def _free_the_connection(self) -> None:
+        """End the read so far (nothing is written yet) before hashing: a hash may wait its
+        turn (core/security.py), and must not hold a pooled connection meanwhile. The next
+        statement starts a new transaction."""
+        await self.session.commit()
+
     async def sign_up(self, email: str, password: str, display_name: str) -> User:
         if await repository.get_user_by_email(self.session, email) is not None:
             raise Conflict("An account with this email already exists.")
+        await self._free_the_connection()
         user = User(
             email=email, display_name=display_name, password_hash=await hash_password(password)
         )
@@ -69,6 +76,7 @@ class AuthService:
 
     async def authenticate(self, email: str, password: str) -> User:
         user = await repository.get_user_by_email(self.session, email)
+        await self._free_the_connection()
         if not await verify_password(user.password_hash if user else None, password):
             raise Unauthorized(_INVALID_CREDENTIALS)
         assert user is not None  # noqa: S101 - verify_password is False without a user
@@ -111,6 +119,7 @@ class AuthService:
         """Change the password and end every other session of the user; `keep_session`, the
         caller's, goes on (its refresh and access tokens keep working). The caller checks
         the per-account attempt limit first (auth/router.py)."""
+        await self._free_the_connection()
         if not await verify_password(user.password_hash, current):
             raise BadRequest("The current password is not correct.")
         if current == new:

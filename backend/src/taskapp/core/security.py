@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import uuid
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import anyio
 import anyio.to_thread
 import jwt
 from argon2 import PasswordHasher
@@ -23,9 +26,33 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 _ALGORITHM = "HS256"
 
 
+# Hashes running at once in this process; the rest wait their turn (within the request's
+# deadline, then 503 "busy"). Each takes tens of milliseconds of a whole core: a login storm
+# with as many hashes at once as threads (anyio's default is 40) would starve the event loop
+# and every other request with it (issue 9). Set from APP_PASSWORD_HASH_CONCURRENCY.
+_hash_concurrency = 1
+_hash_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def configure_password_hashing(concurrency: int) -> None:
+    global _hash_concurrency  # noqa: PLW0603 - one process-wide limit, set at start-up
+    _hash_concurrency = concurrency
+    _hash_limiters.clear()
+
+
+def _hash_limiter() -> anyio.CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    limiter = _hash_limiters.get(loop)
+    if limiter is None:
+        limiter = _hash_limiters[loop] = anyio.CapacityLimiter(_hash_concurrency)
+    return limiter
+
+
 async def hash_password(password: str) -> str:
     # Hashing takes tens of milliseconds of CPU: keep it off the event loop.
-    return await anyio.to_thread.run_sync(_hasher.hash, password)
+    return await anyio.to_thread.run_sync(_hasher.hash, password, limiter=_hash_limiter())
 
 
 async def verify_password(password_hash: str | None, password: str) -> bool:
@@ -37,7 +64,7 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
         except (VerificationError, InvalidHashError):
             return False
 
-    return await anyio.to_thread.run_sync(verify)
+    return await anyio.to_thread.run_sync(verify, limiter=_hash_limiter())
 
 
 def new_refresh_token() -> tuple[str, str]:

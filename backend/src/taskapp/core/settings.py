@@ -159,6 +159,10 @@ class Settings(DatabaseSettings):
     )
     origin_verify_secret: SecretStr | None = None
 
+    # Argon2 hashes computed at once per process (each uses a core for tens of ms): with more
+    # than the task's vCPUs, a burst of logins slows every other request (issue 9).
+    password_hash_concurrency: int = Field(default=1, ge=1, le=64)
+
     # Rate limits (requests per minute)
     rate_limit_login_per_ip: int = Field(default=30, ge=1)
     rate_limit_login_per_account: int = Field(default=10, ge=1)
