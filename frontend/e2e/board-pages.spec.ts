@@ -1,0 +1,99 @@
+// The board over the cursor pagination (src/tasks/hooks.ts, src/tasks/infiniteScroll.ts).
+import { expect, type Owner, test } from './fixtures';
+import type { Task } from './support/api';
+
+/** The board's page size (src/tasks/hooks.ts). */
+const PAGE_SIZE = 30;
+/** More than two pages. */
+const TOTAL = 2 * PAGE_SIZE + 5;
+const STATUSES = ['todo', 'todo', 'in_progress', 'done'] as const;
+const COLUMNS = [
+  ['To do', 'todo'],
+  ['In progress', 'in_progress'],
+  ['Done', 'done'],
+] as const;
+
+/**
+ * Seeded through the API, in every column, created 16 at a time (so some share a timestamp
+ * and only the id breaks the tie in the cursor).
+ */
+async function seedBacklog(owner: Owner): Promise<Task[]> {
+  const tasks: Task[] = [];
+  for (let start = 0; start < TOTAL; start += 16) {
+    const batch = [];
+    for (let i = start; i < Math.min(start + 16, TOTAL); i++) {
+      batch.push(
+        owner.api.createTask(owner.project.id, {
+          title: `Backlog item ${String(i + 1).padStart(2, '0')}`,
+          status: STATUSES[i % STATUSES.length] ?? 'todo',
+        }),
+      );
+    }
+    tasks.push(...(await Promise.all(batch)));
+  }
+  return tasks;
+}
+
+test('a list longer than two pages loads as the board is scrolled, each task once', async ({
+  owner,
+}) => {
+  const { page, project } = owner;
+  const tasks = await seedBacklog(owner);
+  const cursors: (string | null)[] = [];
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (response.status() === 200 && url.pathname === `/api/projects/${project.id}/tasks`) {
+      cursors.push(url.searchParams.get('cursor'));
+    }
+  });
+  await page.goto(`/projects/${project.id}`);
+  const cards = page.locator('.board').getByRole('link');
+  await expect(cards).toHaveCount(PAGE_SIZE);
+  // Only the first page before scrolling: the sentinel is out of reach of the observer (its
+  // root margin is 200px), so nothing asks for the next page.
+  const belowTheFold = await page
+    .locator('.load-more')
+    .evaluate((el) => el.getBoundingClientRect().top - window.innerHeight);
+  expect(belowTheFold).toBeGreaterThan(200);
+  expect(cursors).toEqual([null]);
+
+  // Scroll down, the way a user does, until the last page is in.
+  const more = page.getByRole('button', { name: /Load more tasks|Loading more tasks/ });
+  await expect(async () => {
+    await page.mouse.wheel(0, 20_000);
+    await expect(more).toHaveCount(0, { timeout: 1_000 });
+  }).toPass();
+  await expect(cards).toHaveCount(TOTAL);
+  const hrefs = await cards.evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  expect(new Set(hrefs).size, 'no task twice').toBe(TOTAL);
+  expect(hrefs.sort()).toEqual(tasks.map((t) => `/projects/${project.id}/tasks/${t.id}`).sort());
+  expect(cursors, 'three pages, each asked for once').toHaveLength(3);
+  expect(new Set(cursors).size, `each page asked for once: ${cursors}`).toBe(3);
+  for (const [label, status] of COLUMNS) {
+    const want = tasks.filter((t) => t.status === status).length;
+    await expect(page.getByRole('list', { name: label }).getByRole('link')).toHaveCount(want);
+    await expect(
+      page.getByRole('heading', { name: `${label} ${want} tasks`, level: 2 }),
+    ).toBeVisible();
+  }
+});
+
+test('with the keyboard, "Load more tasks" loads the rest and focus lands on the heading', async ({
+  owner,
+}) => {
+  const { page, project } = owner;
+  await seedBacklog(owner);
+  await page.goto(`/projects/${project.id}`);
+  const cards = page.locator('.board').getByRole('link');
+  await expect(cards).toHaveCount(PAGE_SIZE);
+  const more = page.getByRole('button', { name: /Load more tasks|Loading more tasks/ });
+  await more.focus();
+  // Enter on the focused button until the last page removes it.
+  await expect(async () => {
+    await page.keyboard.press('Enter');
+    await expect(more).toHaveCount(0, { timeout: 1_000 });
+  }).toPass();
+  await expect(cards).toHaveCount(TOTAL);
+  // Focus lands on the page heading, not at the top of the document.
+  await expect(page.locator('h1.page-heading')).toBeFocused({ timeout: 5_000 });
+});
