@@ -23,6 +23,7 @@ def run_api() -> None:
         proxy_headers=False,  # client IPs come from X-Forwarded-For by hop count (settings)
         server_header=False,
         timeout_graceful_shutdown=20,
+        timeout_keep_alive=settings.http_keep_alive_seconds,
         log_config=None,
     )
 

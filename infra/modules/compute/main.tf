@@ -67,6 +67,9 @@ locals {
     APP_ORIGIN_VERIFY_HEADER = var.origin_verify_header_name
     # The ADOT collector sidecar; the app exports OTLP over HTTP (`/v1/traces` on 4318).
     APP_OTLP_ENDPOINT = "http://localhost:4318"
+    # Idle connections outlive the ALB's, so the ALB never reuses one the server is closing
+    # (a 502 otherwise); ADR 0099.
+    APP_HTTP_KEEP_ALIVE_SECONDS = tostring(var.alb_idle_timeout + 15)
   }
 
   # Secrets: Secrets Manager ARNs, with a JSON key where the secret is a JSON document. No

@@ -159,6 +159,12 @@ class Settings(DatabaseSettings):
     )
     origin_verify_secret: SecretStr | None = None
 
+    # How long the server keeps an idle connection open. Behind an ALB it must outlast the
+    # ALB's idle timeout (60 s by default), or the ALB may send a request on a connection the
+    # server is closing, and the client gets 502 (uvicorn's own default is 5 s). The compute
+    # module sets it from the ALB's timeout (ADR 0099).
+    http_keep_alive_seconds: int = Field(default=75, ge=1, le=4000)
+
     # Argon2 hashes computed at once per process (each uses a core for tens of ms): with more
     # than the task's vCPUs, a burst of logins slows every other request (issue 9).
     password_hash_concurrency: int = Field(default=1, ge=1, le=64)

@@ -125,6 +125,11 @@ run "blue_green_public_alb" {
     condition     = aws_ecr_repository.this.image_tag_mutability == "IMMUTABLE"
     error_message = "Image tags are immutable."
   }
+
+  assert {
+    condition     = tonumber(aws_ssm_parameter.config["APP_HTTP_KEEP_ALIVE_SECONDS"].value) > aws_lb.this.idle_timeout
+    error_message = "The API keeps idle connections open longer than the ALB does (else the ALB can reuse one the server is closing: 502)."
+  }
 }
 
 run "rolling_internal_alb" {

@@ -1,0 +1,46 @@
+"""The API process's HTTP server settings take effect (ADR 0099): behind an ALB, idle
+connections must outlive the ALB's, so the keep-alive is a setting the compute module derives
+from the ALB's idle timeout. Here: a short one closes an idle connection when it says, not
+at uvicorn's own default (5 s)."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import time
+from pathlib import Path
+
+from taskapp_ops.services import ManagedProcess, free_port
+from tests.conftest import Stack
+from tests.test_stateless import _environment, _wait_until_ready
+
+REQUEST = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n"
+
+
+def _exchange(connection: socket.socket) -> bytes:
+    connection.sendall(REQUEST)
+    return connection.recv(65536)
+
+
+def test_idle_connections_close_after_the_configured_keep_alive(
+    stack: Stack, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = {**_environment(stack, port, "k" * 43, "s" * 43), "APP_HTTP_KEEP_ALIVE_SECONDS": "1"}
+    api = ManagedProcess("api", [sys.executable, "-m", "taskapp", "api"], port,
+                         tmp_path / "api.log", env=env)  # fmt: skip
+    api.start()
+    try:
+        _wait_until_ready(f"http://127.0.0.1:{port}/healthz", api)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+            assert _exchange(connection).startswith(b"HTTP/1.1 200")
+            assert _exchange(connection).startswith(b"HTTP/1.1 200")  # kept alive
+            time.sleep(2.5)  # past the setting, well before uvicorn's default of 5 s
+            connection.settimeout(2)
+            try:
+                answer = _exchange(connection)
+            except OSError:  # reset: closed, as wanted
+                answer = b""
+            assert answer == b"", "the idle connection should have been closed after 1 s"
+    finally:
+        api.stop()
