@@ -9,6 +9,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.conftest import Stack
 from tests.factories import (
@@ -16,6 +18,7 @@ from tests.factories import (
     create_task,
     login_past_the_account_limit,
     make_team,
+    sign_up,
 )
 
 
@@ -96,3 +99,33 @@ class TestDatabaseDown:
             await asyncio.sleep(0.1)
         assert response.json()["title"] == "acknowledged"
         assert (await client.get("/readyz")).status_code == 200
+
+
+async def test_connections_the_server_closed_are_replaced_without_an_error(
+    client: httpx.AsyncClient, stack: Stack
+) -> None:
+    """No pre-ping (core/db.py): a pooled connection the server ended (a restart, a
+    failover, the proxy closing an idle one) is swapped at checkout, so the next request
+    does not pay for it with a 503."""
+    owner = await sign_up(client, "owner")
+    for number in range(3):  # connections into the pool
+        created = await client.post(
+            "/api/projects", json={"name": f"p{number}"}, headers=owner.headers
+        )
+        assert created.status_code == 201, created.text
+    admin = create_async_engine(stack.admin_settings.sqlalchemy_database_url)
+    async with admin.begin() as connection:
+        ended = await connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = 'taskapp' AND pid <> pg_backend_pid()"
+            )
+        )
+        assert ended.scalar_one() >= 1
+    await admin.dispose()
+    await asyncio.sleep(0.2)  # the event loop reads the servers' goodbyes
+    for number in range(3):
+        created = await client.post(
+            "/api/projects", json={"name": f"after {number}"}, headers=owner.headers
+        )
+        assert created.status_code == 201, created.text
