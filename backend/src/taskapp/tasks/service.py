@@ -129,8 +129,9 @@ class TaskService:
             created_by=access.user_id,
         )
         self.session.add(task)
+        # The INSERT returns the server's defaults (timestamps) itself: SQLAlchemy's
+        # eager_defaults ("auto": RETURNING where the database has it); no SELECT after it.
         await self.session.flush()
-        await self.session.refresh(task)
         self._invalidate_after_commit(access.project_id)
         return task
 
