@@ -323,13 +323,11 @@ def run_scale(
     me = call(api, "GET", "/api/auth/me", None, token)
     user_id = uuid.UUID(me["id"])
     largest: tuple[uuid.UUID, int] | None = None
-    for index, size in enumerate(results.sizes):
+    for size in results.sizes:
         project = call(api, "POST", "/api/projects", {"name": f"Scale {size:,}"}, token)
         project_id = uuid.UUID(project["id"])
         progress(f"bench: scale: seeding a project of {size:,} tasks with COPY")
-        results.seconds_to_seed[size] = scale.seed_project(
-            database_url, project_id, size, progress, seed_value=index
-        )
+        results.seconds_to_seed[size] = scale.seed_project(database_url, project_id, size, progress)
         for query in scale.QUERIES:
             scenario = Scenario(
                 f"{query.name} at {size:,}",

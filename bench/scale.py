@@ -8,10 +8,11 @@ search. p50/p99 per query per size, the plans PostgreSQL chose at the largest si
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 import asyncpg
 
 from taskapp.tasks.models import Priority
-from taskapp.tasks.repository import member_page_sql
+from taskapp.tasks.repository import PAGE_COLUMNS, member_page_sql
 from taskapp.tasks.schemas import TaskQuery
 
 # Words for titles and descriptions: each appears in about 1-2 % of titles, so a search for
@@ -43,18 +44,8 @@ SEARCH_WORD = "invoice"
 PRIORITIES = tuple(int(priority) for priority in Priority)
 STATUSES = (("done", 0.6), ("todo", 0.25), ("in_progress", 0.15))
 SEED_BATCH = 50_000
-COPY_COLUMNS = (
-    "id",
-    "project_id",
-    "title",
-    "description",
-    "status",
-    "priority",
-    "due_date",
-    "version",
-    "created_at",
-    "updated_at",
-)
+# What the API shows of a task, but for the assignee (none: nobody else is in the project).
+COPY_COLUMNS = tuple(column for column in PAGE_COLUMNS if column != "assignee_id")
 
 
 @dataclass(frozen=True)
@@ -85,10 +76,6 @@ class ScaleResults:
     seconds_to_seed: dict[int, float] = field(default_factory=dict)
 
 
-def _dsn(database_url: str) -> str:
-    return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
 def _rows(project_id: uuid.UUID, count: int, rng: random.Random) -> list[tuple[Any, ...]]:
     now = datetime.now(UTC)
     statuses = [name for name, _ in STATUSES]
@@ -116,18 +103,21 @@ def _rows(project_id: uuid.UUID, count: int, rng: random.Random) -> list[tuple[A
     return rows
 
 
-async def seed(
-    database_url: str,
-    project_id: uuid.UUID,
-    count: int,
-    progress: Callable[[str], None],
-    seed_value: int,
-) -> float:
-    """COPY `count` tasks into the project in batches; returns the seconds it took."""
-    rng = random.Random(seed_value)
-    started = time.monotonic()
-    connection = await asyncpg.connect(_dsn(database_url))
+@contextlib.asynccontextmanager
+async def _connection(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    connection = await asyncpg.connect(database_url.replace("+asyncpg", "", 1))
     try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+async def _seed(
+    database_url: str, project_id: uuid.UUID, count: int, progress: Callable[[str], None]
+) -> float:
+    rng = random.Random(count)  # the same data for the same size, run after run
+    started = time.monotonic()
+    async with _connection(database_url) as connection:
         done = 0
         while done < count:
             batch = min(SEED_BATCH, count - done)
@@ -138,40 +128,32 @@ async def seed(
             elapsed = time.monotonic() - started
             progress(f"bench: scale: seeded {done:,}/{count:,} tasks ({elapsed:.0f} s)")
         await connection.execute("ANALYZE tasks")
-    finally:
-        await connection.close()
     return time.monotonic() - started
 
 
-async def explain(
+async def _explain(
     database_url: str, project_id: uuid.UUID, user_id: uuid.UUID, query: TaskQuery
 ) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of the statement the API runs for `query`."""
     statement, params = member_page_sql(query)
-    connection = await asyncpg.connect(_dsn(database_url))
-    try:
+    async with _connection(database_url) as connection:
         rows = await connection.fetch(
             f"EXPLAIN (ANALYZE, BUFFERS) {statement}", project_id, user_id, *params
         )
-    finally:
-        await connection.close()
     return "\n".join(row[0] for row in rows)
 
 
 def seed_project(
-    database_url: str,
-    project_id: uuid.UUID,
-    count: int,
-    progress: Callable[[str], None],
-    seed_value: int,
+    database_url: str, project_id: uuid.UUID, count: int, progress: Callable[[str], None]
 ) -> float:
-    return asyncio.run(seed(database_url, project_id, count, progress, seed_value))
+    """COPY `count` tasks into the project in batches; returns the seconds it took."""
+    return asyncio.run(_seed(database_url, project_id, count, progress))
 
 
 def explain_query(
     database_url: str, project_id: uuid.UUID, user_id: uuid.UUID, query: TaskQuery
 ) -> str:
-    return asyncio.run(explain(database_url, project_id, user_id, query))
+    """EXPLAIN (ANALYZE, BUFFERS) of the statement the API runs for `query`."""
+    return asyncio.run(_explain(database_url, project_id, user_id, query))
 
 
 def render(results: ScaleResults, median: Callable[[list[float]], float]) -> str:
