@@ -212,11 +212,33 @@ def _wrk_command(scenario: Scenario, seconds: int, connections: int) -> list[str
     return command
 
 
+# The kernel's TCP counters that explain a latency tail no server can: dropped connection
+# attempts (retried by the client after 1 s, then 3 s) and retransmission timeouts.
+KERNEL_COUNTERS = ("ListenOverflows", "ListenDrops", "TCPSynRetrans", "TCPTimeouts")
+
+
+def kernel_counters() -> dict[str, int]:
+    try:
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+    except OSError:
+        return {}
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            counters = dict(zip(names.split()[1:], map(int, values.split()[1:]), strict=False))
+            return {name: counters.get(name, 0) for name in KERNEL_COUNTERS}
+    return {}
+
+
 def _run_wrk(scenario: Scenario, seconds: int, connections: int) -> dict[str, float]:
     command = _wrk_command(scenario, seconds, connections)
     if scenario.before is not None:
         scenario.before()
+    kernel_before = kernel_counters()
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    kernel = {name: count - kernel_before.get(name, 0) for name, count in kernel_counters().items()}
+    if any(kernel.values()):
+        changed = ", ".join(f"{name} +{count}" for name, count in kernel.items() if count)
+        progress(f"bench: kernel TCP counters during {scenario.name}: {changed}")
     output = result.stdout
     if result.returncode != 0 or "Requests/sec" not in output:
         raise SystemExit(f"wrk failed for {scenario.name}:\n{output}\n{result.stderr}")
