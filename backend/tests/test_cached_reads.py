@@ -114,3 +114,53 @@ async def test_each_read_counts_once_against_the_rate_limit(stack: Stack) -> Non
         refused = await client.get(tasks, headers=team.member.headers)
         assert_error(refused, 429, "rate_limited")
         assert int(refused.headers["retry-after"]) >= 1
+
+
+async def test_filtered_counts_from_the_hot_path_are_the_routes_and_differ_per_filter(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """Issue 10, bug 2: the counts take the list's filters but status. Their entry is named by
+    the validated query's digest, worked out the same way by the route and the hot path, so
+    each set of filters is served its own counts (one shared entry would serve the first)."""
+    team = await make_team(client)
+    for title, status, priority in [
+        ("Home page", "todo", "urgent"), ("Homework", "in_progress", "low"),
+        ("Deploy", "done", "urgent"), ("Retro", "done", "medium"),
+    ]:  # fmt: skip
+        await create_task(client, team.project_id, team.owner, title=title, status=status,
+                          priority=priority)  # fmt: skip
+    counts = f"/api/projects/{team.project_id}/tasks/counts"
+    stats = _stats(app)
+    expected = {
+        "": [1, 1, 2, 4],
+        "?priority=urgent": [1, 0, 1, 2],
+        "?q=hom": [1, 1, 0, 2],
+        "?q=hom&priority=urgent": [1, 0, 0, 1],
+        f"?assignee_id={team.member.id}": [0, 0, 0, 0],
+        "?q=%D0%9F%D1%80%D0%B8%D0%B2": [0, 0, 0, 0],  # "Прив", percent-encoded UTF-8
+    }
+    for query, numbers in expected.items():
+        cold = await client.get(counts + query, headers=team.member.headers)  # the route's
+        served, passed = stats.served, stats.passed
+        warm = await client.get(counts + query, headers=team.member.headers)
+        assert (stats.served, stats.passed) == (served + 1, passed), query
+        assert warm.content == cold.content, query
+        body = warm.json()
+        assert [body["todo"], body["in_progress"], body["done"], body["total"]] == numbers, query
+    # The same filters in another order: the same validated query, the same entry.
+    served = stats.served
+    reordered = await client.get(f"{counts}?priority=urgent&q=hom", headers=team.member.headers)
+    assert stats.served == served + 1
+    assert reordered.json() == {"todo": 1, "in_progress": 0, "done": 0, "total": 1}
+    # What the route refuses is never served: status, a list-only parameter, a bad value.
+    for query in ("?status=todo", "?limit=5", "?priority=nope", f"?q={'x' * 201}"):
+        assert_error(await client.get(counts + query, headers=team.member.headers), 422)
+    # Not plain (an empty or repeated value): the route answers, as it would for a list.
+    for query, total in (("?q=", 4), ("?q=zzz&q=hom", 2)):
+        response = await client.get(counts + query, headers=team.member.headers)
+        assert response.status_code == 200 and response.json()["total"] == total, query
+    assert stats.served == served + 1
+    # A write empties every entry of the project, filtered or not.
+    await create_task(client, team.project_id, team.owner, title="Home again", priority="urgent")
+    after = (await client.get(f"{counts}?q=hom", headers=team.member.headers)).json()
+    assert after == {"todo": 2, "in_progress": 1, "done": 0, "total": 3}

@@ -16,9 +16,10 @@ import { LIMITS } from '../lib/validation';
 import { useMembers } from '../projects/hooks';
 import { useProjectContext } from '../projects/ProjectLayout';
 import { Empty, ErrorView, FormError, Loading, PageHeading, SelectField } from '../ui/components';
-import { groupByStatus, type TaskFilters } from './board';
-import { etag, taskKeys, useTaskCounts, useTaskPages } from './hooks';
+import { columnTasks, type TaskFilters } from './board';
+import { etag, taskKeys, useColumnPages, useTaskCounts } from './hooks';
 import { shouldFetchNextPage, watchSentinel } from './infiniteScroll';
+import { initialSearch, searchSent, searchToSend, urlSearchChanged } from './search';
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
   return values.find((v) => v === value);
@@ -44,22 +45,50 @@ export function BoardPage() {
       },
       { replace: true },
     );
+  // "Clear filters" also starts the search box afresh (a new key): text typed but not yet
+  // sent must not come back 300 ms later (issue 10, bug 3). The sort is not a filter: kept.
+  const [searchBox, setSearchBox] = useState(0);
+  const clearFilters = () => {
+    setSearchBox((n) => n + 1);
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams();
+        const kept = prev.get('sort');
+        if (kept) next.set('sort', kept);
+        return next;
+      },
+      { replace: true },
+    );
+    // The button goes with the filters; focus goes to the search box rather than the page.
+    requestAnimationFrame(() => document.getElementById('task-search')?.focus());
+  };
 
   const members = useMembers(project.id);
-  const counts = useTaskCounts(project.id);
-  const pages = useTaskPages(project.id, filters, sort);
-  // The "Load more" button disappears with the last page; a keyboard user whose focus was on
-  // it would be thrown back to the top of the document. Send focus to the page heading instead.
-  const loadMoreFocused = useRef(false);
-  useEffect(() => {
-    if (pages.hasNextPage || !loadMoreFocused.current) return;
-    loadMoreFocused.current = false;
-    if (document.activeElement === null || document.activeElement === document.body) {
-      document.querySelector<HTMLElement>('h1.page-heading')?.focus();
-    }
-  }, [pages.hasNextPage]);
-  const columns = useMemo(() => groupByStatus(pages.data?.pages ?? []), [pages.data]);
-  const loaded = TASK_STATUSES.reduce((n, s) => n + columns[s].length, 0);
+  const counts = useTaskCounts(project.id, filters);
+  const shown = TASK_STATUSES.filter((s) => !filters.status || filters.status === s);
+  // One query per column, each with its own cursor (issue 10, bug 1); hidden columns idle.
+  const lists: Record<TaskStatus, ColumnPages> = {
+    todo: useColumnPages(project.id, 'todo', filters, sort, shown.includes('todo')),
+    in_progress: useColumnPages(
+      project.id,
+      'in_progress',
+      filters,
+      sort,
+      shown.includes('in_progress'),
+    ),
+    done: useColumnPages(project.id, 'done', filters, sort, shown.includes('done')),
+  };
+  const columns = {
+    todo: useMemo(() => columnTasks(lists.todo.data?.pages ?? [], 'todo'), [lists.todo.data]),
+    in_progress: useMemo(
+      () => columnTasks(lists.in_progress.data?.pages ?? [], 'in_progress'),
+      [lists.in_progress.data],
+    ),
+    done: useMemo(() => columnTasks(lists.done.data?.pages ?? [], 'done'), [lists.done.data]),
+  };
+  const pending = shown.some((s) => lists[s].isPending);
+  const failed = shown.filter((s) => lists[s].isError && !lists[s].isFetchNextPageError);
+  const empty = shown.every((s) => columns[s].length === 0 && !lists[s].hasNextPage);
   const filtered = Boolean(filters.status || filters.priority || filters.assigneeId || filters.q);
   const memberName = (id: string | null) =>
     members.data?.find((m) => m.user_id === id)?.display_name ?? null;
@@ -76,7 +105,7 @@ export function BoardPage() {
       </div>
       <search>
         <form className="filters" aria-label="Filter tasks" onSubmit={(e) => e.preventDefault()}>
-          <SearchBox value={filters.q ?? ''} onChange={(q) => setParam('q', q)} />
+          <SearchBox key={searchBox} value={filters.q ?? ''} onChange={(q) => setParam('q', q)} />
           <SelectField
             label="Status"
             value={filters.status ?? ''}
@@ -124,23 +153,28 @@ export function BoardPage() {
               </option>
             ))}
           </SelectField>
+          {filtered && (
+            <button type="button" className="button-secondary" onClick={clearFilters}>
+              Clear filters
+            </button>
+          )}
         </form>
       </search>
 
-      {pages.isPending ? (
+      {pending ? (
         <Loading label="Loading tasks…" />
-      ) : pages.isError ? (
+      ) : failed.length > 0 ? (
         <ErrorView
-          error={pages.error}
+          error={lists[failed[0] as TaskStatus].error}
           title="Could not load tasks"
-          onRetry={() => pages.refetch()}
+          onRetry={() => {
+            for (const s of failed) void lists[s].refetch();
+          }}
         />
-      ) : loaded === 0 ? (
+      ) : empty ? (
         filtered ? (
           <Empty title="No tasks match these filters.">
-            <button type="button" className="button-secondary" onClick={() => setParams({})}>
-              Clear filters
-            </button>
+            <p>Change or clear the filters above to see more.</p>
           </Empty>
         ) : (
           <Empty title="No tasks yet.">
@@ -155,35 +189,85 @@ export function BoardPage() {
         )
       ) : (
         <div className="board">
-          {TASK_STATUSES.filter((s) => !filters.status || filters.status === s).map((status) => (
-            <section key={status} className="column" aria-labelledby={`column-${status}`}>
-              <h2 id={`column-${status}`}>
-                {STATUS_LABELS[status]}{' '}
-                <span className="count">
-                  {counts.data ? `${counts.data[status]}` : ''}
-                  <span className="visually-hidden"> tasks</span>
-                </span>
-              </h2>
-              {columns[status].length === 0 ? (
-                <p className="muted">Nothing here{filtered ? ' for these filters' : ''}.</p>
-              ) : (
-                <ul className="task-list" aria-label={STATUS_LABELS[status]}>
-                  {columns[status].map((task) => (
-                    <TaskCard
-                      key={task.id}
-                      task={task}
-                      canEdit={can.editTasks}
-                      assignee={memberName(task.assignee_id)}
-                    />
-                  ))}
-                </ul>
-              )}
-            </section>
+          {shown.map((status) => (
+            <BoardColumn
+              key={status}
+              status={status}
+              tasks={columns[status]}
+              pages={lists[status]}
+              count={counts.data?.[status]}
+              filtered={filtered}
+              canEdit={can.editTasks}
+              memberName={memberName}
+            />
           ))}
         </div>
       )}
+    </section>
+  );
+}
+
+type ColumnPages = ReturnType<typeof useColumnPages>;
+
+/**
+ * A column: its heading with the count under the board's filters, its tasks, and its own
+ * "Load more" (infinite scroll with a button). When the button goes with the column's last
+ * page, a keyboard user's focus would drop to the top of the document: it moves to the
+ * column's heading instead.
+ */
+function BoardColumn({
+  status,
+  tasks,
+  pages,
+  count,
+  filtered,
+  canEdit,
+  memberName,
+}: {
+  status: TaskStatus;
+  tasks: Task[];
+  pages: ColumnPages;
+  count: number | undefined;
+  filtered: boolean;
+  canEdit: boolean;
+  memberName: (id: string | null) => string | null;
+}) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const loadMoreFocused = useRef(false);
+  useEffect(() => {
+    if (pages.hasNextPage || !loadMoreFocused.current) return;
+    loadMoreFocused.current = false;
+    if (document.activeElement === null || document.activeElement === document.body) {
+      heading.current?.focus();
+    }
+  }, [pages.hasNextPage]);
+  const label = STATUS_LABELS[status];
+  return (
+    <section className="column" aria-labelledby={`column-${status}`}>
+      <h2 id={`column-${status}`} ref={heading} tabIndex={-1}>
+        {label}{' '}
+        <span className="count">
+          {count === undefined ? '' : `${count}`}
+          <span className="visually-hidden"> tasks</span>
+        </span>
+      </h2>
+      {tasks.length === 0 ? (
+        <p className="muted">Nothing here{filtered ? ' for these filters' : ''}.</p>
+      ) : (
+        <ul className="task-list" aria-label={label}>
+          {tasks.map((task) => (
+            <TaskCard
+              key={task.id}
+              task={task}
+              canEdit={canEdit}
+              assignee={memberName(task.assignee_id)}
+            />
+          ))}
+        </ul>
+      )}
       {pages.hasNextPage && (
         <LoadMore
+          column={label}
           loading={pages.isFetchingNextPage}
           onFocusChange={(focused) => {
             loadMoreFocused.current = focused;
@@ -194,32 +278,39 @@ export function BoardPage() {
         />
       )}
       {pages.isFetchNextPageError && (
-        <ErrorView error={pages.error} title="Could not load more tasks" />
+        <ErrorView error={pages.error} title={`Could not load more of “${label}”`} />
       )}
     </section>
   );
 }
 
-/** Search as you type (debounced), bounded like the API's `q`. */
+/** Search as you type (debounced), bounded like the API's `q`; follows the URL (search.ts). */
 function SearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
-  const [text, setText] = useState(value);
+  const [state, setState] = useState(() => initialSearch(value));
+  // The URL's search changed under us ("Clear filters", back, forward): show it.
+  const current = urlSearchChanged(state, value);
+  if (current !== state) setState(current);
   const latest = useRef(onChange);
   latest.current = onChange;
   useEffect(() => {
-    if (text.trim() === value) return;
-    const timer = setTimeout(() => latest.current(text.trim()), 300);
+    const q = searchToSend(current);
+    if (q === null) return;
+    const timer = setTimeout(() => {
+      setState((s) => searchSent(s, q));
+      latest.current(q);
+    }, 300);
     return () => clearTimeout(timer);
-  }, [text, value]);
+  }, [current]);
   return (
     <div className="field">
       <label htmlFor="task-search">Search</label>
       <input
         id="task-search"
         type="search"
-        value={text}
+        value={current.text}
         maxLength={LIMITS.search.max}
-        placeholder="Words in title or description"
-        onChange={(e) => setText(e.target.value)}
+        placeholder="Words or their beginnings"
+        onChange={(e) => setState({ ...current, text: e.target.value })}
       />
     </div>
   );
@@ -232,10 +323,12 @@ function SearchBox({ value, onChange }: { value: string; onChange: (q: string) =
  * loading (a second press is ignored) so a keyboard user's focus is not dropped.
  */
 function LoadMore({
+  column,
   loading,
   onLoad,
   onFocusChange,
 }: {
+  column: string;
   loading: boolean;
   onLoad: () => void;
   onFocusChange: (focused: boolean) => void;
@@ -260,6 +353,7 @@ function LoadMore({
         onBlur={(event) => event.currentTarget.isConnected && onFocusChange(false)}
       >
         {loading ? 'Loading more tasks…' : 'Load more tasks'}
+        <span className="visually-hidden"> in {column}</span>
       </button>
     </div>
   );

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Task, TaskPage } from '../api/types';
-import { groupByStatus, matchesFilters, removeTask, replaceTask } from './board';
+import {
+  columnTasks,
+  groupByStatus,
+  matchesFilters,
+  removeTask,
+  replaceTask,
+  withoutStatus,
+} from './board';
 
 const task = (id: string, status: Task['status'], extra: Partial<Task> = {}): Task => ({
   id,
@@ -93,5 +100,31 @@ describe('matchesFilters', () => {
     expect(matchesFilters(t, { status: 'done' })).toBe(false);
     expect(matchesFilters(t, { priority: 'high', assigneeId: 'u1' })).toBe(true);
     expect(matchesFilters(t, { assigneeId: 'u2' })).toBe(false);
+  });
+});
+
+describe('columnTasks', () => {
+  it("keeps a column's own pages in server order, each task once", () => {
+    const pages = [
+      page([task('1', 'todo'), task('2', 'todo')], 'c1'),
+      page([task('2', 'todo'), task('3', 'todo')]),
+    ];
+    expect(columnTasks(pages, 'todo').map((t) => t.id)).toEqual(['1', '2', '3']);
+  });
+
+  it('drops a task read before it moved to another column', () => {
+    const pages = [page([task('1', 'todo'), task('2', 'done')])];
+    expect(columnTasks(pages, 'todo').map((t) => t.id)).toEqual(['1']);
+    expect(columnTasks([], 'done')).toEqual([]);
+  });
+});
+
+describe('withoutStatus', () => {
+  it('keeps the filters the counts take, and no empty ones (one query key per set)', () => {
+    expect(withoutStatus({ status: 'done', priority: 'urgent', q: 'hom' })).toEqual({
+      priority: 'urgent',
+      q: 'hom',
+    });
+    expect(withoutStatus({ status: 'todo', assigneeId: undefined, q: '' })).toEqual({});
   });
 });

@@ -58,3 +58,24 @@ export function matchesFilters(task: Task, filters: TaskFilters): boolean {
   if (filters.assigneeId && task.assignee_id !== filters.assigneeId) return false;
   return true;
 }
+
+/** The filters the counts take: the board's, but status (each column counts one status). */
+export type CountFilters = Omit<TaskFilters, 'status'>;
+
+/** The filters without status, with no empty entries, so equal filters make equal query keys. */
+export function withoutStatus(filters: TaskFilters): CountFilters {
+  const result: CountFilters = {};
+  if (filters.priority) result.priority = filters.priority;
+  if (filters.assigneeId) result.assigneeId = filters.assigneeId;
+  if (filters.q) result.q = filters.q;
+  return result;
+}
+
+/**
+ * One column's tasks from its cursor pages: the server's order, each task once (the first
+ * occurrence, the newest read, wins), and only tasks still of the column's status (a task
+ * moved since the page was read belongs to another column now).
+ */
+export function columnTasks(pages: readonly TaskPage[], status: TaskStatus): Task[] {
+  return groupByStatus(pages)[status];
+}

@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api';
-import type { TaskSort } from '../api/types';
-import type { TaskFilters } from './board';
+import type { TaskSort, TaskStatus } from '../api/types';
+import { type CountFilters, type TaskFilters, withoutStatus } from './board';
 
 export const PAGE_SIZE = 30;
 
@@ -9,16 +9,38 @@ export const taskKeys = {
   all: (projectId: string) => ['projects', projectId, 'tasks'] as const,
   list: (projectId: string, filters: TaskFilters, sort: TaskSort) =>
     ['projects', projectId, 'tasks', 'list', { ...filters, sort }] as const,
-  counts: (projectId: string) => ['projects', projectId, 'tasks', 'counts'] as const,
+  counts: (projectId: string, filters: CountFilters) =>
+    ['projects', projectId, 'tasks', 'counts', filters] as const,
   one: (projectId: string, taskId: string) =>
     ['projects', projectId, 'tasks', 'one', taskId] as const,
   attachments: (projectId: string, taskId: string) =>
     ['projects', projectId, 'tasks', 'one', taskId, 'attachments'] as const,
 };
 
-export function useTaskPages(projectId: string, filters: TaskFilters, sort: TaskSort) {
+/**
+ * One board column: the tasks of one status under the board's filters, sorted on the server,
+ * a page of `PAGE_SIZE` at a time behind the column's own cursor (issue 10, bug 1: one list
+ * for every status hid the open tasks behind the newest done ones).
+ */
+export function useColumnPages(
+  projectId: string,
+  status: TaskStatus,
+  filters: TaskFilters,
+  sort: TaskSort,
+  enabled: boolean,
+) {
+  return useTaskPages(projectId, { ...filters, status }, sort, enabled);
+}
+
+export function useTaskPages(
+  projectId: string,
+  filters: TaskFilters,
+  sort: TaskSort,
+  enabled = true,
+) {
   return useInfiniteQuery({
     queryKey: taskKeys.list(projectId, filters, sort),
+    enabled,
     initialPageParam: null as string | null,
     queryFn: async ({ pageParam }) =>
       unwrap(
@@ -41,13 +63,22 @@ export function useTaskPages(projectId: string, filters: TaskFilters, sort: Task
   });
 }
 
-export function useTaskCounts(projectId: string) {
+/** The counts by status under the board's filters (all but status: each column has its count). */
+export function useTaskCounts(projectId: string, filters: TaskFilters) {
+  const countFilters = withoutStatus(filters);
   return useQuery({
-    queryKey: taskKeys.counts(projectId),
+    queryKey: taskKeys.counts(projectId, countFilters),
     queryFn: async () =>
       unwrap(
         await api.GET('/api/projects/{project_id}/tasks/counts', {
-          params: { path: { project_id: projectId } },
+          params: {
+            path: { project_id: projectId },
+            query: {
+              priority: countFilters.priority,
+              assignee_id: countFilters.assigneeId,
+              q: countFilters.q || undefined,
+            },
+          },
         }),
       ),
   });

@@ -40,7 +40,7 @@ from taskapp.core.errors import AppError, app_error_response
 from taskapp.core.ratelimit import WINDOW_SECONDS, RateLimiter
 from taskapp.core.security import TokenService
 from taskapp.core.settings import Settings
-from taskapp.tasks.schemas import TaskQuery
+from taskapp.tasks.schemas import TaskCountsQuery, TaskQuery
 from taskapp.tasks.service import counts_cache_field, list_cache_field, query_digest
 
 logger = logging.getLogger("taskapp.cached_reads")
@@ -72,7 +72,6 @@ _TASKS_PATH = re.compile(
     r"/api/projects/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
     r"/tasks(/counts)?"
 )
-_QUERY_FIELDS = frozenset(TaskQuery.model_fields)
 _JSON_HEADERS = [(b"content-type", b"application/json")]
 
 
@@ -89,28 +88,36 @@ class Stats:
 _MEMO_QUERY_BYTES = 1024
 
 
-def _list_field(user_id: uuid.UUID, query_string: bytes) -> str | None:
-    """The cache field `list_tasks` would use, or None if the query is anything but plain:
-    the route then answers it, e.g. with its 422."""
+_Query = type[TaskQuery] | type[TaskCountsQuery]
+
+
+def _cache_field(user_id: uuid.UUID, counts: bool, query_string: bytes) -> str | None:
+    """The cache field `list_tasks` or `count_tasks` would use, or None if the query is
+    anything but plain: the route then answers it, e.g. with its 422. Both name the validated
+    query by the same digest (tasks/service.py `query_digest`), so each set of filters has an
+    entry of its own here as there."""
+    model: _Query = TaskCountsQuery if counts else TaskQuery
     if len(query_string) > _MEMO_QUERY_BYTES:
-        digest = _plain_query_digest.__wrapped__(query_string)
+        digest = _plain_query_digest.__wrapped__(model, query_string)
     else:
-        digest = _plain_query_digest(query_string)
-    return list_cache_field(user_id, digest) if digest is not None else None
+        digest = _plain_query_digest(model, query_string)
+    if digest is None:
+        return None
+    return counts_cache_field(user_id, digest) if counts else list_cache_field(user_id, digest)
 
 
 @functools.lru_cache(maxsize=4096)
-def _plain_query_digest(query_string: bytes) -> str | None:
+def _plain_query_digest(model: _Query, query_string: bytes) -> str | None:
     """The digest of the query the route would validate, or None if the query string is not
     plain: a repeated or empty parameter, an unknown one, a value the model refuses."""
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
     values = dict(pairs)
-    if len(values) != len(pairs) or not values.keys() <= _QUERY_FIELDS:
+    if len(values) != len(pairs) or not values.keys() <= model.model_fields.keys():
         return None
     if not all(values.values()):
         return None
     try:
-        return query_digest(TaskQuery.model_validate(values))
+        return query_digest(model.model_validate(values))
     except ValidationError:
         return None
 
@@ -165,11 +172,7 @@ class CachedTaskReads:
             return False  # the route answers 401 with its message
         user_id = claims.user_id
         project_id = uuid.UUID(match.group(1))
-        field = (
-            counts_cache_field(user_id)
-            if match.group(2)
-            else _list_field(user_id, scope["query_string"])
-        )
+        field = _cache_field(user_id, match.group(2) is not None, scope["query_string"])
         if field is None:
             return False
         revocations = revocations_for(state)

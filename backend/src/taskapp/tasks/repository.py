@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -16,9 +17,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from taskapp.core.errors import BadRequest
-from taskapp.projects.models import Membership, Role
+from taskapp.projects.models import Role
 from taskapp.tasks.models import DUE_DATE_KEY_SQL, Priority, Task, TaskStatus
-from taskapp.tasks.schemas import TaskQuery, TaskSort, priority_value
+from taskapp.tasks.schemas import TaskCountsQuery, TaskQuery, TaskSort, priority_value
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,51 @@ class MemberPage:
     next_cursor: str | None
 
 
+# A word of a search: letters and digits of any script (`\w` without the underscore, which
+# PostgreSQL's parser reads as a separator). Everything else separates words, so no character
+# of the user's text can be an operator of the tsquery syntax.
+_SEARCH_WORD = re.compile(r"[^\W_]+")
+
+
+def search_tsquery(text: str) -> str | None:
+    """The search box's text as `to_tsquery` input, or None if it holds no word (then there is
+    nothing to search for and the filter is left out). Each word outside quotes matches as a
+    prefix (`hom:*` finds "home"); the words of a "quoted phrase" match whole, in order
+    (`(fix <-> login)`); an unclosed quote runs to the end. All terms must match. The text
+    reaches PostgreSQL as a bound parameter, and holds only letters, digits and the operators
+    written here: `to_tsquery` cannot fail on it."""
+    terms: list[str] = []
+    for index, part in enumerate(text.split('"')):
+        words = _SEARCH_WORD.findall(part)
+        if not words:
+            continue
+        if index % 2:  # between quotes
+            terms.append("(" + " <-> ".join(words) + ")")
+        else:
+            terms.extend(f"{word}:*" for word in words)
+    return " & ".join(terms) or None
+
+
+# Two configurations, either may match: 'english' stems ("logins" finds "login"), 'simple'
+# keeps stop words and unstemmed prefixes ("the" finds "theme"; 'english' drops it).
+SEARCH_SQL = "search @@ (to_tsquery('english', {0}) || to_tsquery('simple', {0}))"
+
+
+def _filter_conditions(
+    filters: TaskQuery | TaskCountsQuery, param: Callable[[Any], str]
+) -> list[str]:
+    """The WHERE conditions of the filters a list and its counts share (not status)."""
+    conditions = []
+    if filters.assignee_id is not None:
+        conditions.append(f"assignee_id = {param(filters.assignee_id)}")
+    if filters.priority is not None:
+        conditions.append(f"priority = {param(priority_value(filters.priority))}")
+    tsquery = search_tsquery(filters.q) if filters.q else None
+    if tsquery is not None:
+        conditions.append(SEARCH_SQL.format(param(tsquery)))
+    return conditions
+
+
 def member_page_sql(query: TaskQuery) -> tuple[str, list[Any]]:
     """The statement for `member_page` and its parameters ($1 the project, $2 the caller).
     Written out rather than built with SQLAlchemy's expression language: building a lateral
@@ -132,12 +178,7 @@ def member_page_sql(query: TaskQuery) -> tuple[str, list[Any]]:
     conditions = ["project_id = $1"]
     if query.status is not None:
         conditions.append(f"status = {param(query.status.value)}")
-    if query.assignee_id is not None:
-        conditions.append(f"assignee_id = {param(query.assignee_id)}")
-    if query.priority is not None:
-        conditions.append(f"priority = {param(priority_value(query.priority))}")
-    if query.q and query.q.strip():
-        conditions.append(f"search @@ websearch_to_tsquery('english', {param(query.q)})")
+    conditions.extend(_filter_conditions(query, param))
     if query.cursor:
         value, last_id = decode_cursor(query.cursor, query.sort)
         after = "<" if descending else ">"
@@ -179,23 +220,43 @@ async def member_page(
     return MemberPage(Role(result[0][0]), rows, next_cursor)
 
 
-async def member_counts(
-    connection: AsyncConnection, project_id: uuid.UUID, user_id: uuid.UUID
-) -> tuple[Role, dict[TaskStatus, int]] | None:
-    """The caller's role and the project's task counts by status, in one statement (None if
-    the caller is not a member)."""
+def member_counts_sql(query: TaskCountsQuery) -> tuple[str, list[Any]]:
+    """The statement for `member_counts` and its parameters ($1 the project, $2 the caller),
+    written out as `member_page_sql` is, with the same filter conditions."""
+    params: list[Any] = []
+
+    def param(value: Any) -> str:
+        params.append(value)
+        return f"${len(params) + 2}"
+
+    conditions = ["project_id = $1", *_filter_conditions(query, param)]
     statement = (
-        select(Membership.role, Task.status, func.count(Task.id))
-        .select_from(Membership)
-        .outerjoin(Task, Task.project_id == Membership.project_id)
-        .where(Membership.project_id == project_id, Membership.user_id == user_id)
-        .group_by(Membership.role, Task.status)
+        "SELECT m.role, c.status, c.count "  # noqa: S608 - every value is a placeholder
+        "FROM memberships m LEFT JOIN LATERAL ("
+        f"SELECT status, count(*) AS count FROM tasks WHERE {' AND '.join(conditions)} "
+        "GROUP BY status"
+        ") c ON true WHERE m.project_id = $1 AND m.user_id = $2"
     )
-    result = (await connection.execute(statement)).all()
+    return statement, params
+
+
+async def member_counts(
+    connection: AsyncConnection,
+    project_id: uuid.UUID,
+    user_id: uuid.UUID,
+    query: TaskCountsQuery,
+) -> tuple[Role, dict[TaskStatus, int]] | None:
+    """The caller's role and the counts by status of the project's tasks that match the
+    filters, in one statement (None if the caller is not a member): the membership row joined
+    laterally to the counts, as for a page."""
+    statement, params = member_counts_sql(query)
+    result: Sequence[Any] = (
+        await connection.exec_driver_sql(statement, (project_id, user_id, *params))
+    ).all()
     if not result:
         return None
-    counts = {status: int(count) for _, status, count in result if status is not None}
-    return result[0].role, counts
+    counts = {TaskStatus(status): int(count) for _, status, count in result if status is not None}
+    return Role(result[0][0]), counts
 
 
 async def get_task(session: AsyncSession, project_id: uuid.UUID, task_id: uuid.UUID) -> Task | None:

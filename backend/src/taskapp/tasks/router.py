@@ -25,7 +25,15 @@ from taskapp.core.responses import JsonResponse
 from taskapp.core.schemas import omit_null
 from taskapp.projects.dependencies import PROJECT_NOT_FOUND, ProjectViewer, ProjectWriter
 from taskapp.projects.models import Role
-from taskapp.tasks.schemas import TaskCounts, TaskCreate, TaskOut, TaskPage, TaskQuery, TaskUpdate
+from taskapp.tasks.schemas import (
+    TaskCounts,
+    TaskCountsQuery,
+    TaskCreate,
+    TaskOut,
+    TaskPage,
+    TaskQuery,
+    TaskUpdate,
+)
 from taskapp.tasks.service import (
     TaskService,
     counts_cache_field,
@@ -152,20 +160,24 @@ async def list_tasks(
 @router.get(
     "/counts",
     operation_id="count_tasks",
-    summary="Task counts by status",
+    summary="Task counts by status, under the list's filters but status",
     response_model=TaskCounts,
     responses=error_responses(*PROJECT_ERRORS),
 )
 async def count_tasks(
-    project_id: uuid.UUID, user_id: CurrentUserId, database: DatabaseDep, cache: CacheDep
+    project_id: uuid.UUID,
+    query: Annotated[TaskCountsQuery, Query()],
+    user_id: CurrentUserId,
+    database: DatabaseDep,
+    cache: CacheDep,
 ) -> JsonResponse:
     return await _cached_for_member(
         database,
         cache,
         project_id,
         user_id,
-        counts_cache_field(user_id),
-        lambda connection: member_counts_json(connection, project_id, user_id),
+        counts_cache_field(user_id, query_digest(query)),
+        lambda connection: member_counts_json(connection, project_id, user_id, query),
     )
 
 

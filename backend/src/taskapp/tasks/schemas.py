@@ -69,14 +69,27 @@ class TaskPage(BaseModel):
     )
 
 
+AssigneeFilter = Annotated[uuid.UUID | None, OMIT_NULL]
+PriorityFilter = Annotated[PriorityName | None, OMIT_NULL]
+SearchText = Annotated[
+    Text | None,
+    Field(
+        max_length=200,
+        description=(
+            "Full-text search: every word must match the start of a word in the title or "
+            'description ("hom" finds "home"); a "quoted phrase" matches those words in order.'
+        ),
+    ),
+    OMIT_NULL,
+]
+
+
 class TaskQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     status: Annotated[TaskStatus | None, OMIT_NULL] = None
-    assignee_id: Annotated[uuid.UUID | None, OMIT_NULL] = None
-    priority: Annotated[PriorityName | None, OMIT_NULL] = None
-    q: Annotated[Text | None, Field(max_length=200, description="Full-text search."), OMIT_NULL] = (
-        None
-    )
+    assignee_id: AssigneeFilter = None
+    priority: PriorityFilter = None
+    q: SearchText = None
     sort: TaskSort = "-created_at"
     limit: Annotated[int, Field(ge=1, le=100)] = 50
     cursor: Annotated[
@@ -84,6 +97,15 @@ class TaskQuery(BaseModel):
         Field(max_length=512, description="The previous page's `next_cursor`."),
         OMIT_NULL,
     ] = None
+
+
+class TaskCountsQuery(BaseModel):
+    """The list's filters but status: the counts of each status under the same filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    assignee_id: AssigneeFilter = None
+    priority: PriorityFilter = None
+    q: SearchText = None
 
 
 class TaskCounts(BaseModel):

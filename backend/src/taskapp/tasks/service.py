@@ -17,6 +17,7 @@ from taskapp.tasks import repository
 from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.tasks.schemas import (
     TaskCounts,
+    TaskCountsQuery,
     TaskCreate,
     TaskOut,
     TaskQuery,
@@ -45,7 +46,7 @@ def task_out(task: Task) -> TaskOut:
     )
 
 
-def query_digest(query: TaskQuery) -> str:
+def query_digest(query: TaskQuery | TaskCountsQuery) -> str:
     """Names a validated query in cache fields: equal queries, equal digests."""
     return hashlib.blake2b(query.model_dump_json().encode(), digest_size=12).hexdigest()
 
@@ -54,8 +55,10 @@ def list_cache_field(user_id: uuid.UUID, digest: str) -> str:
     return f"{user_id}:list:{digest}"
 
 
-def counts_cache_field(user_id: uuid.UUID) -> str:
-    return f"{user_id}:counts"
+def counts_cache_field(user_id: uuid.UUID, digest: str) -> str:
+    """The counts under one set of filters: the digest of the validated `TaskCountsQuery`, as
+    for a list, so two sets of filters never share an entry."""
+    return f"{user_id}:counts:{digest}"
 
 
 def page_json(page: repository.MemberPage) -> bytes:
@@ -93,9 +96,9 @@ async def member_page_json(
 
 
 async def member_counts_json(
-    connection: AsyncConnection, project_id: uuid.UUID, user_id: uuid.UUID
+    connection: AsyncConnection, project_id: uuid.UUID, user_id: uuid.UUID, query: TaskCountsQuery
 ) -> tuple[Role, bytes] | None:
-    found = await repository.member_counts(connection, project_id, user_id)
+    found = await repository.member_counts(connection, project_id, user_id, query)
     return None if found is None else (found[0], counts_json(found[1]))
 
 
