@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import asyncio
+import re
+
 import httpx
 import pytest
 from fastapi import FastAPI
 from redis import Redis as SyncRedis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from taskapp.core.redis import RedisStore
 from taskapp.core.settings import Settings
@@ -132,11 +137,14 @@ class TestRefresh:
         second = await client.post("/api/auth/refresh", json={"refresh_token": rotated})
         assert second.status_code == 200
 
-    async def test_reuse_revokes_the_whole_family(self, client: httpx.AsyncClient) -> None:
+    async def test_reuse_revokes_the_whole_family(
+        self, client: httpx.AsyncClient, stack: Stack
+    ) -> None:
         account = await sign_up(client)
         rotated = (
             await client.post("/api/auth/refresh", json={"refresh_token": account.refresh_token})
         ).json()["refresh_token"]
+        await age_rotations(stack)
         reuse = await client.post(
             "/api/auth/refresh", json={"refresh_token": account.refresh_token}
         )
@@ -148,7 +156,9 @@ class TestRefresh:
     async def test_unknown_token_is_401(self, client: httpx.AsyncClient) -> None:
         assert_error(await client.post("/api/auth/refresh", json={"refresh_token": "x"}), 401)
 
-    async def test_other_sessions_survive_a_reuse(self, client: httpx.AsyncClient) -> None:
+    async def test_other_sessions_survive_a_reuse(
+        self, client: httpx.AsyncClient, stack: Stack
+    ) -> None:
         account = await sign_up(client)
         other = (
             await client.post(
@@ -156,10 +166,214 @@ class TestRefresh:
             )
         ).json()["tokens"]["refresh_token"]
         await client.post("/api/auth/refresh", json={"refresh_token": account.refresh_token})
+        await age_rotations(stack)
         await client.post("/api/auth/refresh", json={"refresh_token": account.refresh_token})
         assert (
             await client.post("/api/auth/refresh", json={"refresh_token": other})
         ).status_code == 200
+
+
+async def age_rotations(stack: Stack) -> None:
+    """Move every rotation back an hour, past the reuse grace window: a reuse from now on is
+    a copy of the token being used, not two tabs refreshing at once (ADR 0074)."""
+    engine = create_async_engine(stack.admin_settings.sqlalchemy_database_url)
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "UPDATE refresh_tokens SET used_at = used_at - interval '1 hour' "
+                "WHERE used_at IS NOT NULL"
+            )
+        )
+    await engine.dispose()
+
+
+BROWSER = {"X-Requested-With": "fetch"}
+COOKIE_SET = re.compile(
+    r"taskapp_refresh=([A-Za-z0-9_-]{43}); Path=/api/auth; Max-Age=(\d+); HttpOnly; Secure; "
+    r"SameSite=Strict"
+)
+COOKIE_CLEARED = "taskapp_refresh=; Path=/api/auth; Max-Age=0; HttpOnly; Secure; SameSite=Strict"
+
+
+def _session_cookie(response: httpx.Response, settings: Settings) -> str:
+    """The refresh token of the response's one Set-Cookie, after checking its attributes."""
+    (header,) = response.headers.get_list("set-cookie")
+    match = COOKIE_SET.fullmatch(header)
+    assert match, header
+    assert int(match.group(2)) == settings.refresh_token_ttl_seconds
+    assert response.headers["cache-control"] == "no-store"
+    return match.group(1)
+
+
+def _with_cookie(token: str, **headers: str) -> dict[str, str]:
+    return {**BROWSER, "Cookie": f"taskapp_refresh={token}", **headers}
+
+
+class TestSessionCookie:
+    """A browser (X-Requested-With) keeps its refresh token in an HttpOnly cookie scoped to
+    the auth routes, which script cannot read (ADR 0074); the body flow stays for others."""
+
+    async def _browser_login(
+        self, client: httpx.AsyncClient, settings: Settings
+    ) -> tuple[Account, str, dict[str, object]]:
+        account = await sign_up(client)
+        response = await client.post(
+            "/api/auth/login",
+            json={"email": account.email, "password": PASSWORD},
+            headers=BROWSER,
+        )
+        assert response.status_code == 200, response.text
+        tokens: dict[str, object] = response.json()["tokens"]
+        return account, _session_cookie(response, settings), tokens
+
+    async def test_login_sets_the_cookie_exactly_and_keeps_it_out_of_the_body(
+        self, client: httpx.AsyncClient, settings: Settings
+    ) -> None:
+        _, cookie, tokens = await self._browser_login(client, settings)
+        assert "refresh_token" not in tokens
+        assert (await _me(client, str(tokens["access_token"]))).status_code == 200
+        assert cookie
+
+    async def test_signup_sets_the_cookie(
+        self, client: httpx.AsyncClient, settings: Settings
+    ) -> None:
+        response = await client.post(
+            "/api/auth/signup",
+            json={"email": "cookie@example.com", "password": PASSWORD, "display_name": "C"},
+            headers=BROWSER,
+        )
+        assert response.status_code == 201, response.text
+        _session_cookie(response, settings)
+        assert "refresh_token" not in response.json()["tokens"]
+
+    async def test_without_the_header_no_cookie_and_the_token_in_the_body(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        account = await sign_up(client)
+        response = await client.post(
+            "/api/auth/login", json={"email": account.email, "password": PASSWORD}
+        )
+        assert "set-cookie" not in response.headers
+        assert response.json()["tokens"]["refresh_token"]
+
+    async def test_refresh_with_the_cookie_rotates_it(
+        self, client: httpx.AsyncClient, settings: Settings, stack: Stack
+    ) -> None:
+        _, cookie, _ = await self._browser_login(client, settings)
+        response = await client.post("/api/auth/refresh", headers=_with_cookie(cookie))
+        assert response.status_code == 200, response.text
+        assert "refresh_token" not in response.json()
+        rotated = _session_cookie(response, settings)
+        assert rotated != cookie
+        assert (await _me(client, response.json()["access_token"])).status_code == 200
+        again = await client.post("/api/auth/refresh", headers=_with_cookie(rotated))
+        assert again.status_code == 200, again.text
+        # The first cookie, long after its rotation, is a stolen copy: the session ends.
+        await age_rotations(stack)
+        assert_error(await client.post("/api/auth/refresh", headers=_with_cookie(cookie)), 401)
+        latest = _session_cookie(again, settings)
+        assert_error(await client.post("/api/auth/refresh", headers=_with_cookie(latest)), 401)
+
+    async def test_no_cookie_and_no_body_is_401(self, client: httpx.AsyncClient) -> None:
+        """What the SPA sees at start without a session: show the login page."""
+        assert_error(await client.post("/api/auth/refresh", headers=BROWSER), 401, "unauthorized")
+
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {},  # a cross-site form or a fetch without the custom header
+            {"X-Requested-With": ""},
+            {"X-Requested-With": "fetch", "Sec-Fetch-Site": "cross-site"},
+            {"X-Requested-With": "fetch", "Sec-Fetch-Site": "same-site"},  # a sibling domain
+        ],
+    )
+    async def test_cross_site_requests_are_refused(
+        self, client: httpx.AsyncClient, settings: Settings, headers: dict[str, str]
+    ) -> None:
+        _, cookie, _ = await self._browser_login(client, settings)
+        cookie_only = {"Cookie": f"taskapp_refresh={cookie}", **headers}
+        refresh = await client.post("/api/auth/refresh", headers=cookie_only)
+        assert_error(refresh, 403, "forbidden")
+        assert "set-cookie" not in refresh.headers
+        assert_error(await client.post("/api/auth/logout", headers=cookie_only), 403, "forbidden")
+        # Neither touched the session: the cookie still refreshes, once, from our own page.
+        same_origin = _with_cookie(cookie, **{"Sec-Fetch-Site": "same-origin"})
+        ok = await client.post("/api/auth/refresh", headers=same_origin)
+        assert ok.status_code == 200, ok.text
+
+    async def test_logout_clears_the_cookie_and_ends_the_session(
+        self, client: httpx.AsyncClient, settings: Settings
+    ) -> None:
+        account, cookie, tokens = await self._browser_login(client, settings)
+        other = await _log_in(client, account)
+        response = await client.post("/api/auth/logout", headers=_with_cookie(cookie))
+        assert response.status_code == 204
+        assert response.headers.get_list("set-cookie") == [COOKIE_CLEARED]
+        assert_error(await client.post("/api/auth/refresh", headers=_with_cookie(cookie)), 401)
+        assert_error(await _me(client, str(tokens["access_token"])), 401)
+        assert (await _me(client, other["access_token"])).status_code == 200  # only this one
+
+    async def test_logout_without_a_session_still_clears_the_cookie(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.post("/api/auth/logout", headers=BROWSER)
+        assert response.status_code == 204
+        assert response.headers.get_list("set-cookie") == [COOKIE_CLEARED]
+
+    async def test_concurrent_refreshes_with_one_cookie_keep_the_session(
+        self, client: httpx.AsyncClient, settings: Settings
+    ) -> None:
+        """Two tabs (or a browser restoring five) refresh at once with the one cookie: the
+        first rotates it, the others are within the grace window and get a pair of the same
+        session; none is taken for theft, and whichever cookie the browser keeps works."""
+        _, cookie, _ = await self._browser_login(client, settings)
+        responses = await asyncio.gather(
+            *(client.post("/api/auth/refresh", headers=_with_cookie(cookie)) for _ in range(5))
+        )
+        assert [r.status_code for r in responses] == [200] * 5, [r.text for r in responses]
+        cookies = [_session_cookie(r, settings) for r in responses]
+        assert len(set(cookies)) == 5
+        for r in responses:
+            assert (await _me(client, r.json()["access_token"])).status_code == 200
+        for token in cookies:
+            refreshed = await client.post("/api/auth/refresh", headers=_with_cookie(token))
+            assert refreshed.status_code == 200, refreshed.text
+        # Still one session: logging out with any of its cookies ends all of them.
+        await client.post("/api/auth/logout", headers=_with_cookie(cookies[0]))
+        for r in responses:
+            assert_error(await _me(client, r.json()["access_token"]), 401)
+
+    async def test_the_body_flow_keeps_working_for_other_clients(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        account = await sign_up(client)
+        response = await client.post(
+            "/api/auth/refresh", json={"refresh_token": account.refresh_token}
+        )
+        assert response.status_code == 200
+        assert response.json()["refresh_token"]
+        assert "set-cookie" not in response.headers
+        logout = await client.post(
+            "/api/auth/logout", json={"refresh_token": response.json()["refresh_token"]}
+        )
+        assert logout.status_code == 204 and "set-cookie" not in logout.headers
+
+    @pytest.mark.parametrize("path", ["/api/auth/refresh", "/api/auth/logout"])
+    async def test_a_null_body_is_not_no_body(self, client: httpx.AsyncClient, path: str) -> None:
+        response = await client.post(
+            path, content=b"null", headers={**BROWSER, "Content-Type": "application/json"}
+        )
+        assert_error(response, 422, "validation_error")
+
+    async def test_grace_zero_treats_every_reuse_as_theft(self, stack: Stack) -> None:
+        async with serving(settings_with(stack.settings, refresh_reuse_grace_seconds=0)) as (
+            _,
+            c,
+        ):
+            account = await sign_up(c)
+            await c.post("/api/auth/refresh", json={"refresh_token": account.refresh_token})
+            reuse = await c.post("/api/auth/refresh", json={"refresh_token": account.refresh_token})
+            assert_error(reuse, 401)
 
 
 class TestLogOut:
@@ -288,7 +502,7 @@ class TestSessionRevocation:
         assert (await _me(client, refreshed.json()["access_token"])).status_code == 200
 
     async def test_refresh_token_reuse_ends_the_family_access_tokens(
-        self, client: httpx.AsyncClient
+        self, client: httpx.AsyncClient, stack: Stack
     ) -> None:
         account = await sign_up(client)
         rotated = await client.post(
@@ -296,6 +510,7 @@ class TestSessionRevocation:
         )
         access = rotated.json()["access_token"]
         assert (await _me(client, access)).status_code == 200
+        await age_rotations(stack)
         reuse = await client.post(
             "/api/auth/refresh", json={"refresh_token": account.refresh_token}
         )

@@ -202,7 +202,8 @@ class TestDocumentMatchesBehaviour:
                 if o[1].startswith("/api/auth/")}  # fmt: skip
         assert auth["sign_up"] == {"201", "409", "413", "422", "429", "503"}
         assert auth["log_in"] == {"200", "401", "413", "422", "429", "503"}
-        assert auth["log_out"] == {"204", "413", "422", "503"}
+        assert auth["log_out"] == {"204", "403", "413", "422", "503"}
+        assert auth["refresh_session"] == {"200", "401", "403", "413", "422", "429", "503"}
 
     async def test_etag_is_documented_where_sent(self, spec: Spec) -> None:
         for operation_id, status in (("get_task", "200"), ("create_task", "201"),

@@ -53,6 +53,9 @@ def _environment(stack: Stack, port: int, jwt_key: str, origin_secret: str) -> d
         "APP_FORWARDED_HOPS": "1",
         "APP_ORIGIN_VERIFY_SECRET": origin_secret,
         "APP_LOG_LEVEL": "WARNING",
+        # Every reuse of a rotated refresh token is theft here, even at once (the grace window
+        # of ADR 0074 is tested in test_auth.py).
+        "APP_REFRESH_REUSE_GRACE_SECONDS": "0",
     }
 
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { readSession, waitForAccessTokenExpiry, writeSession } from './support/session';
+import { SESSION_COOKIE, sessionCookie, waitForAccessTokenExpiry } from './support/session';
 
 test('sign up through the form, client-side validation first', async ({
   page,
@@ -103,7 +103,7 @@ test('expired access tokens are refreshed once (for all requests) and retried', 
   request,
 }) => {
   const { page, project } = owner;
-  await owner.api.createTask(project.id, { title: 'Design the logo' });
+  await owner.api.createTask(project.id, { title: 'Design the logo', priority: 'urgent' });
   await page.goto(`/projects/${project.id}`);
   await expect(page.getByRole('link', { name: 'Design the logo' })).toBeVisible();
   await waitForAccessTokenExpiry(page, request);
@@ -113,8 +113,13 @@ test('expired access tokens are refreshed once (for all requests) and retried', 
     const url = new URL(response.url());
     if (url.pathname.startsWith('/api/')) calls.push([response.status(), url.pathname]);
   });
-  // A reload fires several API calls at once, all with the expired token.
-  await page.reload();
+  // A new filter makes the board fire several API calls at once (its lists and counts), all
+  // with the expired token. (A reload would start with a fresh one: the access token lives
+  // in the tab's memory only.) The app's own router follows the history change.
+  await page.evaluate((url) => {
+    window.history.pushState(null, '', url);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  }, `/projects/${project.id}?priority=urgent`);
   await expect(page.getByRole('link', { name: 'Design the logo' })).toBeVisible();
   await expect(() => {
     const rejected = calls.filter(([status]) => status === 401).map(([, path]) => path);
@@ -138,19 +143,27 @@ test('a refused refresh returns to the login page', async ({
   viewer,
   owner,
   request,
+  stack,
   expectAccessible,
 }) => {
   const { page } = viewer;
   await page.goto('/');
   await expect(page.getByRole('link', { name: owner.project.name })).toBeVisible();
-  await writeSession(page, { ...(await readSession(page)), refreshToken: 'revoked-or-stolen' });
+  // The cookie now holds a token the backend does not know (revoked, or someone else's).
+  await page
+    .context()
+    .addCookies([sessionCookie(new URL(stack.appUrl).hostname, 'revoked-or-stolen')]);
   await waitForAccessTokenExpiry(page, request);
-  await page.reload(); // every request now has an expired token and a refused refresh
+  // Every request now has an expired token and a refused refresh.
+  await page.getByRole('link', { name: owner.project.name }).click();
   await expect(page.getByRole('heading', { name: 'Log in', level: 1 })).toBeVisible();
   await expect(page.getByText('Your session has ended. Please log in again.')).toBeVisible();
   await expectAccessible(page, 'login (session ended)');
   await logIn(page, viewer.email, viewer.password);
-  await expect(page.getByRole('link', { name: owner.project.name })).toBeVisible();
+  // Back where the session ended.
+  await expect(page.getByRole('heading', { name: 'Board', level: 1 })).toBeVisible();
+  const [cookie] = (await page.context().cookies()).filter((c) => c.name === SESSION_COOKIE);
+  expect(cookie?.value, 'the login set a new session cookie').not.toBe('revoked-or-stolen');
 });
 
 test('change password ends the session; the new password logs in; log out', async ({

@@ -18,6 +18,7 @@ import {
 } from '@playwright/test';
 import { ApiSession, type Project, type TokenPair } from './support/api';
 import { type StackUrls, stackUrls } from './support/env';
+import { sessionCookie, watchAccessToken } from './support/session';
 
 export { expect };
 
@@ -134,11 +135,10 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
 });
 
 /**
- * A browser context signed in the way the app signs in: the token pair in the tab's
- * sessionStorage under `taskapp.session` (src/api/session.ts, docs/decisions/0070).
- * Playwright's storageState skips sessionStorage, so an init script writes it, once per tab:
- * the marker keeps a reload or a later navigation from restoring a refresh token the app has
- * since rotated (which the backend would take for theft) or a session the user ended.
+ * A browser context signed in the way the app signs in (docs/decisions/0074): the refresh
+ * token of the account's sign-up as the HttpOnly session cookie of the site, scoped to
+ * /api/auth, as the backend sets it. Each tab starts with the app's silent refresh, so every
+ * tab (and every reload) of the context is signed in, and they share one session.
  */
 async function signedInContext(
   browser: Browser,
@@ -147,23 +147,17 @@ async function signedInContext(
   pageErrors: string[],
 ): Promise<BrowserContext> {
   const context = await browser.newContext();
-  await context.addInitScript(
-    ({ origin, session }) => {
-      if (window.location.origin !== origin || sessionStorage.getItem('e2e.signed-in')) return;
-      sessionStorage.setItem('e2e.signed-in', '1');
-      sessionStorage.setItem('taskapp.session', JSON.stringify(session));
-    },
-    {
-      origin: new URL(stack.appUrl).origin,
-      session: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token },
-    },
-  );
+  expect(tokens.refresh_token, 'a refresh token in the sign-up body').toBeTruthy();
+  await context.addCookies([
+    sessionCookie(new URL(stack.appUrl).hostname, tokens.refresh_token ?? ''),
+  ]);
   watchErrors(context, pageErrors);
   return context;
 }
 
 function watchErrors(context: BrowserContext, errors: string[]): void {
   const watch = (page: Page) => {
+    watchAccessToken(page);
     page.on('pageerror', (error) => errors.push(`${page.url()}: ${error}`));
     page.on('console', (message) => {
       if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {

@@ -190,6 +190,54 @@ async def test_api_requests_carry_the_origin_proof_and_never_the_client_s(
     assert "x-origin-verify" not in response.headers
 
 
+async def _session_upstream(request: httpx.Request) -> httpx.Response:
+    """A stand-in of the auth routes: echoes the cookie and sets two (rotation, then more)."""
+    await request.aread()
+    body = {
+        "cookie": request.headers.get_list("cookie"),
+        "requested_with": request.headers.get("x-requested-with"),
+        "fetch_site": request.headers.get("sec-fetch-site"),
+    }
+    return httpx.Response(
+        200,
+        stream=httpx.ByteStream(json.dumps(body).encode()),  # streamed, as a real transport
+        headers=[
+            ("content-type", "application/json"),
+            ("set-cookie", "taskapp_refresh=new; Path=/api/auth; Max-Age=60; HttpOnly; Secure; "
+                           "SameSite=Strict"),
+            ("set-cookie", "other=1; Path=/api/auth"),
+        ],
+    )  # fmt: skip
+
+
+async def test_the_session_cookie_passes_both_ways_on_the_auth_routes_only(
+    dist: Path,
+) -> None:
+    """ADR 0074: the browser's session cookie reaches the API on /api/auth/* with the
+    headers of the cross-site guard, and every Set-Cookie comes back as the API wrote it;
+    the rest of the API gets no cookie, as behind CloudFront."""
+    app = create_app(dist, "http://api", {}, httpx.MockTransport(_session_upstream))
+    sent = {
+        "cookie": "taskapp_refresh=old",
+        "x-requested-with": "fetch",
+        "sec-fetch-site": "same-origin",
+    }
+    async with _client(app) as http:
+        auth = await http.post("/api/auth/refresh", headers=sent)
+        other = await http.get("/api/projects", headers=sent)
+    assert auth.json() == {
+        "cookie": ["taskapp_refresh=old"],
+        "requested_with": "fetch",
+        "fetch_site": "same-origin",
+    }
+    assert auth.headers.get_list("set-cookie") == [
+        "taskapp_refresh=new; Path=/api/auth; Max-Age=60; HttpOnly; Secure; SameSite=Strict",
+        "other=1; Path=/api/auth",
+    ]
+    assert other.json()["cookie"] == []
+    assert other.json()["requested_with"] == "fetch"
+
+
 def test_dev_gives_the_api_and_the_edge_one_generated_origin_secret() -> None:
     from taskapp_ops.dev import app_environment, edge_environment
     from taskapp_ops.services import ServiceEndpoints

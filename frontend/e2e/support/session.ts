@@ -1,21 +1,42 @@
-// The browser's session (src/api/session.ts): the token pair under `taskapp.session` in the
-// tab's sessionStorage.
-import { type APIRequestContext, expect, type Page } from '@playwright/test';
+// The browser's session (src/api/session.ts, docs/decisions/0074): the refresh token is the
+// HttpOnly cookie `taskapp_refresh` (Path=/api/auth), the access token lives in the tab's
+// memory only. Tests see the access token on the wire, in the requests the tab sends.
+import { type APIRequestContext, type BrowserContext, expect, type Page } from '@playwright/test';
 import { ACCESS_TOKEN_TTL_SECONDS } from './env';
 
-export interface StoredSession {
-  accessToken: string;
-  refreshToken: string;
+export const SESSION_COOKIE = 'taskapp_refresh';
+
+type Cookie = Parameters<BrowserContext['addCookies']>[0][number];
+
+/** The session cookie exactly as the backend sets it (auth/transport.py). */
+export function sessionCookie(domain: string, value: string): Cookie {
+  return {
+    name: SESSION_COOKIE,
+    value,
+    domain,
+    path: '/api/auth',
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Strict',
+    expires: Math.floor(Date.now() / 1000) + 14 * 86400,
+  };
 }
 
-export async function readSession(page: Page): Promise<StoredSession> {
-  const raw = await page.evaluate(() => sessionStorage.getItem('taskapp.session'));
-  expect(raw, 'a session in sessionStorage').not.toBeNull();
-  return JSON.parse(raw ?? '{}') as StoredSession;
+const lastAccessToken = new WeakMap<Page, string>();
+
+/** Remembers the bearer token of each request the page sends (fixtures.ts watches every page). */
+export function watchAccessToken(page: Page): void {
+  page.on('request', (request) => {
+    const authorization = request.headers().authorization;
+    if (authorization?.startsWith('Bearer ')) lastAccessToken.set(page, authorization.slice(7));
+  });
 }
 
-export async function writeSession(page: Page, session: StoredSession): Promise<void> {
-  await page.evaluate((s) => sessionStorage.setItem('taskapp.session', JSON.stringify(s)), session);
+/** The access token the page used last. */
+export function accessTokenOf(page: Page): string {
+  const token = lastAccessToken.get(page);
+  expect(token, 'the page has sent an authenticated request').toBeTruthy();
+  return token ?? '';
 }
 
 /**
@@ -26,7 +47,7 @@ export async function waitForAccessTokenExpiry(
   page: Page,
   request: APIRequestContext,
 ): Promise<void> {
-  const { accessToken } = await readSession(page);
+  const accessToken = accessTokenOf(page);
   await expect
     .poll(
       async () =>

@@ -1,26 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createApi } from './client';
 import { ApiError, unwrap } from './errors';
-import type { KeyValueStore } from './session';
 
 const BASE = 'http://app.test';
-
-function memoryStore(): KeyValueStore & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    getItem: (k) => data.get(k) ?? null,
-    setItem: (k, v) => void data.set(k, v),
-    removeItem: (k) => void data.delete(k),
-  };
-}
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
 const tokens = (n: number) => ({
   access_token: `access-${n}`,
-  refresh_token: `refresh-${n}`,
   token_type: 'bearer',
   expires_in: 900,
 });
@@ -32,25 +20,36 @@ const user = {
   created_at: '2030-01-01T00:00:00Z',
 };
 
-/** A fake API: access-2 is valid, access-1 expired; refresh-1 rotates to pair 2. */
-function fakeBackend(options: { refreshStatus?: number; refreshDelayMs?: number } = {}) {
+/**
+ * A fake API with the browser's cookie jar folded in: the jar holds `refresh-<n>`; a refresh
+ * with the current cookie rotates it and gives access-<n+1>; access-2 and later are valid.
+ */
+function fakeBackend(
+  options: { refreshStatus?: number; refreshDelayMs?: number; cookie?: string | null } = {},
+) {
   const calls: string[] = [];
+  const jar = { cookie: options.cookie === undefined ? 'refresh-1' : options.cookie };
   const fetch = vi.fn(async (input: RequestInfo | URL) => {
     const request = input as Request;
     const path = new URL(request.url).pathname;
     const auth = request.headers.get('Authorization');
     calls.push(`${request.method} ${path} ${auth ?? '-'}`);
     if (path === '/api/auth/refresh') {
-      const body = (await request.json()) as { refresh_token: string };
+      expect(request.headers.get('X-Requested-With')).toBe('fetch');
+      expect(await request.text()).toBe('');
+      const sent = jar.cookie;
       await new Promise((r) => setTimeout(r, options.refreshDelayMs ?? 0));
       if (options.refreshStatus) {
         return json(options.refreshStatus, { error: { code: 'x', message: 'Refresh refused.' } });
       }
-      return body.refresh_token === 'refresh-1'
-        ? json(200, tokens(2))
-        : json(401, { error: { code: 'invalid_token', message: 'no' } });
+      const n = Number(sent?.split('-')[1]);
+      if (!sent || sent !== jar.cookie) {
+        return json(401, { error: { code: 'unauthorized', message: 'no' } });
+      }
+      jar.cookie = `refresh-${n + 1}`;
+      return json(200, tokens(n + 1));
     }
-    if (auth !== 'Bearer access-2') {
+    if (!auth || Number(auth.split('-')[1]) < 2) {
       return json(401, { error: { code: 'unauthorized', message: 'Token expired.' } });
     }
     if (path === '/api/projects' && request.method === 'POST') {
@@ -59,17 +58,60 @@ function fakeBackend(options: { refreshStatus?: number; refreshDelayMs?: number 
     }
     return json(200, user);
   });
-  return { fetch, calls };
+  return { fetch, calls, jar };
 }
 
 function signedIn(fetch: typeof globalThis.fetch) {
-  const storage = memoryStore();
-  const { api, session } = createApi({ baseUrl: BASE, fetch, storage });
+  const { api, session } = createApi({ baseUrl: BASE, fetch, locks: null });
   session.set(tokens(1));
-  return { api, session, storage };
+  return { api, session };
+}
+
+/** navigator.locks in miniature: one holder per name at a time, the others queue. */
+function fakeLocks() {
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    request: (<T>(name: string, callback: () => Promise<T>): Promise<T> => {
+      const run = (tails.get(name) ?? Promise.resolve()).then(callback);
+      tails.set(
+        name,
+        run.catch(() => {}),
+      );
+      return run;
+    }) as unknown as LockManager['request'],
+  };
 }
 
 describe('the API client session', () => {
+  it('starts with the silent refresh: the cookie gives an access token', async () => {
+    const backend = fakeBackend();
+    const { api, session } = createApi({ baseUrl: BASE, fetch: backend.fetch, locks: null });
+    expect(session.status).toBe('checking');
+    await session.start();
+    await session.start(); // once, whoever asks
+    expect(session.status).toBe('signed-in');
+    expect(session.accessToken).toBe('access-2');
+    unwrap(await api.GET('/api/auth/me'));
+    expect(backend.calls).toEqual(['POST /api/auth/refresh -', 'GET /api/auth/me Bearer access-2']);
+  });
+
+  it('starts signed out without a cookie (401), and on a network failure', async () => {
+    const none = createApi({
+      baseUrl: BASE,
+      fetch: fakeBackend({ cookie: null }).fetch,
+      locks: null,
+    });
+    await none.session.start();
+    expect(none.session.status).toBe('signed-out');
+    const down = createApi({
+      baseUrl: BASE,
+      fetch: () => Promise.reject(new TypeError('offline')),
+      locks: null,
+    });
+    await down.session.start();
+    expect(down.session.status).toBe('signed-out');
+  });
+
   it('sends the bearer token, but not to the public auth endpoints', async () => {
     const backend = fakeBackend();
     const { api, session } = signedIn(backend.fetch);
@@ -81,7 +123,7 @@ describe('the API client session', () => {
 
   it('refreshes an expired access token once and retries the request', async () => {
     const backend = fakeBackend();
-    const { api, session, storage } = signedIn(backend.fetch);
+    const { api, session } = signedIn(backend.fetch);
     const me = unwrap(await api.GET('/api/auth/me'));
     expect(me.email).toBe('a@example.com');
     expect(backend.calls).toEqual([
@@ -89,11 +131,8 @@ describe('the API client session', () => {
       'POST /api/auth/refresh -',
       'GET /api/auth/me Bearer access-2',
     ]);
-    expect(session.refreshToken).toBe('refresh-2');
-    expect(JSON.parse(storage.data.get('taskapp.session') ?? '{}')).toEqual({
-      accessToken: 'access-2',
-      refreshToken: 'refresh-2',
-    });
+    expect(session.accessToken).toBe('access-2');
+    expect(backend.jar.cookie).toBe('refresh-2');
   });
 
   it('retries a request with a body using an unread copy of it', async () => {
@@ -117,6 +156,17 @@ describe('the API client session', () => {
     expect(backend.calls.filter((c) => c.includes('/refresh'))).toHaveLength(1);
   });
 
+  it('serialises refreshes across tabs with a Web Lock: each uses the cookie the last one set', async () => {
+    // Two tabs, one cookie jar; without the lock both would send refresh-1 at once.
+    const backend = fakeBackend({ refreshDelayMs: 20 });
+    const locks = fakeLocks();
+    const tabs = [1, 2].map(() => createApi({ baseUrl: BASE, fetch: backend.fetch, locks }));
+    await Promise.all(tabs.map((tab) => tab.session.start()));
+    expect(tabs.map((tab) => tab.session.status)).toEqual(['signed-in', 'signed-in']);
+    expect(tabs.map((tab) => tab.session.accessToken).sort()).toEqual(['access-2', 'access-3']);
+    expect(backend.jar.cookie).toBe('refresh-3');
+  });
+
   it('does not refresh again for a request that failed with an already replaced token', async () => {
     const backend = fakeBackend();
     const { api, session } = signedIn(backend.fetch);
@@ -127,14 +177,14 @@ describe('the API client session', () => {
 
   it('clears the session when the refresh is refused, and reports the 401', async () => {
     const backend = fakeBackend({ refreshStatus: 401 });
-    const { api, session, storage } = signedIn(backend.fetch);
+    const { api, session } = signedIn(backend.fetch);
     const ended = vi.fn();
     session.subscribe(ended);
     const result = await api.GET('/api/auth/me');
     expect(result.response.status).toBe(401);
     expect(() => unwrap(result)).toThrow(ApiError);
     expect(session.signedIn).toBe(false);
-    expect(storage.data.size).toBe(0);
+    expect(session.accessToken).toBeNull();
     expect(ended).toHaveBeenCalledTimes(1);
   });
 
@@ -156,14 +206,6 @@ describe('the API client session', () => {
     const result = await api.GET('/api/auth/me');
     expect(result.response.status).toBe(401);
     expect(fetch).toHaveBeenCalledTimes(3);
-  });
-
-  it('restores a session from storage and ignores a corrupt entry', () => {
-    const storage = memoryStore();
-    storage.setItem('taskapp.session', JSON.stringify({ accessToken: 'a', refreshToken: 'r' }));
-    expect(createApi({ baseUrl: BASE, storage }).session.accessToken).toBe('a');
-    storage.setItem('taskapp.session', '{not json');
-    expect(createApi({ baseUrl: BASE, storage }).session.signedIn).toBe(false);
   });
 });
 

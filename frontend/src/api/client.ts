@@ -1,17 +1,28 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
-import { type KeyValueStore, type RefreshOutcome, SessionStore } from './session';
+import { type RefreshOutcome, SessionStore } from './session';
 
 export type ApiClient = Client<paths>;
 
 /** Endpoints that take no bearer token, and whose 401 means "wrong credentials". */
 const PUBLIC_PATHS = new Set(['/api/auth/login', '/api/auth/signup', '/api/auth/refresh']);
 
+/**
+ * Sent to every auth route: the refresh token then travels as the HttpOnly session cookie
+ * (never in a body script can read), and the routes that use the cookie take the header as
+ * proof the request comes from our own pages (docs/decisions/0074).
+ */
+export const BROWSER_HEADERS = { 'X-Requested-With': 'fetch' } as const;
+
+/** The Web Lock that serialises refreshes across this origin's tabs (one cookie for all). */
+const REFRESH_LOCK = 'taskapp.refresh';
+
 export interface ApiOptions {
   /** '' in the app: the API is same-origin under /api (CloudFront, or the local edge). */
   baseUrl?: string;
   fetch?: typeof globalThis.fetch;
-  storage?: KeyValueStore | null;
+  /** Cross-tab serialisation; `navigator.locks` where the browser has it. */
+  locks?: Pick<LockManager, 'request'> | null;
 }
 
 /**
@@ -23,17 +34,25 @@ export function createApi(options: ApiOptions = {}): { api: ApiClient; session: 
   const baseUrl = options.baseUrl ?? '';
   const fetchImpl = (input: Request) => (options.fetch ?? globalThis.fetch)(input);
   const bare = createClient<paths>({ baseUrl, fetch: fetchImpl });
+  const locks =
+    options.locks !== undefined
+      ? options.locks
+      : typeof navigator !== 'undefined'
+        ? (navigator.locks ?? null)
+        : null;
 
-  const session = new SessionStore(
-    options.storage ?? null,
-    async (refreshToken): Promise<RefreshOutcome> => {
-      const { data, response } = await bare.POST('/api/auth/refresh', {
-        body: { refresh_token: refreshToken },
-      });
-      if (data) return data;
-      // 401: expired, revoked or reused; 422: malformed. Anything else may pass.
-      return response.status === 401 || response.status === 422 ? 'rejected' : 'unavailable';
-    },
+  const refreshOnce = async (): Promise<RefreshOutcome> => {
+    // The cookie goes with it (same origin); the body stays empty.
+    const { data, response } = await bare.POST('/api/auth/refresh', {
+      params: { header: BROWSER_HEADERS },
+    });
+    if (data) return data;
+    // 401: no cookie, or expired, revoked or reused; 403/422: not a cookie of ours to use.
+    return [401, 403, 422].includes(response.status) ? 'rejected' : 'unavailable';
+  };
+  // Another tab may be rotating the cookie right now: wait for it, then use the new cookie.
+  const session = new SessionStore(async () =>
+    locks ? await locks.request(REFRESH_LOCK, refreshOnce) : refreshOnce(),
   );
 
   const pending = new Map<string, { retry: Request; token: string | null }>();

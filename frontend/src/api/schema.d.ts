@@ -96,7 +96,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for a new token pair (the old one stops working) */
+        /**
+         * Exchange a refresh token for a new token pair (the old one stops working)
+         * @description The refresh token comes from the body (`refresh_token`) or, for a browser, from the session cookie: then `X-Requested-With` is required (403 without it, or when `Sec-Fetch-Site` names another site), the new refresh token is set as the cookie and left out of the body. 401 without a token, or with one that is unknown, expired, revoked or reused: log in again. A token rotated less than `APP_REFRESH_REUSE_GRACE_SECONDS` ago (two tabs at once, a lost response) gets a new pair of the same session; a later reuse ends the session as theft.
+         */
         post: operations["refresh_session"];
         delete?: never;
         options?: never;
@@ -113,7 +116,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End a session: its refresh token and its access tokens stop working at once */
+        /**
+         * End a session: its refresh token and its access tokens stop working at once
+         * @description The session is the one of the refresh token in the body or, for a browser (`X-Requested-With`, required with the cookie), of the session cookie, which the response clears. Without a token there is nothing to end: 204 all the same.
+         */
         post: operations["log_out"];
         delete?: never;
         options?: never;
@@ -256,7 +262,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Task counts by status */
+        /** Task counts by status, under the list's filters but status */
         get: operations["count_tasks"];
         put?: never;
         post?: never;
@@ -800,8 +806,11 @@ export interface components {
         TokenPair: {
             /** Access Token */
             access_token: string;
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description Absent for a browser client (`X-Requested-With`): it is the session cookie.
+             */
+            refresh_token?: string;
             /**
              * Token Type
              * @default bearer
@@ -928,7 +937,10 @@ export interface operations {
     sign_up: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any value (the SPA sends `fetch`): the refresh token travels as the `taskapp_refresh` cookie (HttpOnly, Secure, SameSite=Strict, Path=/api/auth) and is left out of the response body. Required to use that cookie (the cross-site guard); without it the refresh token is in the body. */
+                "X-Requested-With"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1001,7 +1013,10 @@ export interface operations {
     log_in: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any value (the SPA sends `fetch`): the refresh token travels as the `taskapp_refresh` cookie (HttpOnly, Secure, SameSite=Strict, Path=/api/auth) and is left out of the response body. Required to use that cookie (the cross-site guard); without it the refresh token is in the body. */
+                "X-Requested-With"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1076,11 +1091,17 @@ export interface operations {
     refresh_session: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any value (the SPA sends `fetch`): the refresh token travels as the `taskapp_refresh` cookie (HttpOnly, Secure, SameSite=Strict, Path=/api/auth) and is left out of the response body. Required to use that cookie (the cross-site guard); without it the refresh token is in the body. */
+                "X-Requested-With"?: string;
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The refresh token set by log in, sign up or refresh for a browser client. */
+                taskapp_refresh?: string;
+            };
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
@@ -1100,6 +1121,15 @@ export interface operations {
                 headers: {
                     /** @description `Bearer`. */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1151,11 +1181,17 @@ export interface operations {
     log_out: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any value (the SPA sends `fetch`): the refresh token travels as the `taskapp_refresh` cookie (HttpOnly, Secure, SameSite=Strict, Path=/api/auth) and is left out of the response body. Required to use that cookie (the cross-site guard); without it the refresh token is in the body. */
+                "X-Requested-With"?: string;
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The refresh token set by log in, sign up or refresh for a browser client. */
+                taskapp_refresh?: string;
+            };
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
@@ -1167,6 +1203,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description The request body is larger than 1000000 bytes. */
             413: {
@@ -2133,7 +2178,7 @@ export interface operations {
                 status?: components["schemas"]["TaskStatus"];
                 assignee_id?: string;
                 priority?: "low" | "medium" | "high" | "urgent";
-                /** @description Full-text search. */
+                /** @description Full-text search: every word must match the start of a word in the title or description ("hom" finds "home"); a "quoted phrase" matches those words in order. */
                 q?: string;
                 sort?: "-created_at" | "created_at" | "-updated_at" | "due_date" | "-priority";
                 limit?: number;
@@ -2327,7 +2372,12 @@ export interface operations {
     };
     count_tasks: {
         parameters: {
-            query?: never;
+            query?: {
+                assignee_id?: string;
+                priority?: "low" | "medium" | "high" | "urgent";
+                /** @description Full-text search: every word must match the start of a word in the title or description ("hom" finds "home"); a "quoted phrase" matches those words in order. */
+                q?: string;
+            };
             header?: never;
             path: {
                 project_id: string;

@@ -1,108 +1,88 @@
 /**
- * The signed-in session: the token pair, kept in sessionStorage (one session per tab, see
- * docs/decisions/0070), and a single-flight refresh so that any number of requests failing
- * with 401 at once cause exactly one POST /api/auth/refresh (the backend rotates refresh
- * tokens and treats reuse of an old one as theft, revoking the whole family).
+ * The signed-in session (docs/decisions/0074). The access token lives in memory only; the
+ * refresh token is an HttpOnly cookie scoped to /api/auth that script never sees. At start
+ * the app asks POST /api/auth/refresh once (`start`): a new access token means signed in, a
+ * 401 means the login page. Afterwards a single-flight refresh makes any number of requests
+ * failing with 401 at once cause exactly one refresh in this tab; across tabs the refresh is
+ * serialised by a Web Lock (client.ts), and the backend's grace window covers what is left.
  */
 
-export interface TokenPair {
+export interface AccessToken {
   access_token: string;
-  refresh_token: string;
   expires_in: number;
 }
 
-export interface StoredSession {
-  accessToken: string;
-  refreshToken: string;
-}
+/** What a refresh attempt returned: a new access token, 'rejected' (log in again), or a transient failure. */
+export type RefreshOutcome = AccessToken | 'rejected' | 'unavailable';
 
-/** What a refresh attempt returned: new tokens, 'rejected' (log in again), or a transient failure. */
-export type RefreshOutcome = TokenPair | 'rejected' | 'unavailable';
-
-export interface KeyValueStore {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
-const STORAGE_KEY = 'taskapp.session';
+/** 'checking' until the first refresh has answered: neither the app nor the login page yet. */
+export type SessionStatus = 'checking' | 'signed-in' | 'signed-out';
 
 export class SessionStore {
-  private current: StoredSession | null;
+  private token: string | null = null;
+  private state: SessionStatus = 'checking';
   private inflight: Promise<boolean> | null = null;
+  private started: Promise<void> | null = null;
   private readonly listeners = new Set<() => void>();
 
-  constructor(
-    private readonly storage: KeyValueStore | null,
-    private readonly doRefresh: (refreshToken: string) => Promise<RefreshOutcome>,
-  ) {
-    this.current = SessionStore.read(storage);
-  }
-
-  private static read(storage: KeyValueStore | null): StoredSession | null {
-    const raw = storage?.getItem(STORAGE_KEY);
-    if (!raw) return null;
-    try {
-      const parsed = JSON.parse(raw) as Partial<StoredSession>;
-      if (typeof parsed.accessToken === 'string' && typeof parsed.refreshToken === 'string') {
-        return { accessToken: parsed.accessToken, refreshToken: parsed.refreshToken };
-      }
-    } catch {
-      // fall through: a corrupt entry is no session
-    }
-    return null;
-  }
+  constructor(private readonly doRefresh: () => Promise<RefreshOutcome>) {}
 
   get accessToken(): string | null {
-    return this.current?.accessToken ?? null;
+    return this.token;
   }
 
-  get refreshToken(): string | null {
-    return this.current?.refreshToken ?? null;
+  get status(): SessionStatus {
+    return this.state;
   }
 
   get signedIn(): boolean {
-    return this.current !== null;
+    return this.state === 'signed-in';
   }
 
-  set(tokens: TokenPair): void {
-    this.current = { accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
-    this.storage?.setItem(STORAGE_KEY, JSON.stringify(this.current));
-    this.emit();
+  /** The silent refresh on load; once, whoever calls it. */
+  start(): Promise<void> {
+    this.started ??= this.refresh(null).then(() => {
+      if (this.state === 'checking') this.update(null, 'signed-out');
+    });
+    return this.started;
+  }
+
+  set(tokens: AccessToken): void {
+    this.update(tokens.access_token, 'signed-in');
   }
 
   clear(): void {
-    const had = this.current !== null;
-    this.current = null;
-    this.storage?.removeItem(STORAGE_KEY);
-    if (had) this.emit();
+    this.update(null, 'signed-out');
   }
 
-  /** Called when the session ends without the user asking (refresh rejected). */
+  /** Told of every change of status (signed in, out, or the first answer). */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private emit(): void {
-    for (const listener of this.listeners) listener();
+  private update(token: string | null, state: SessionStatus): void {
+    const changed = state !== this.state;
+    this.token = token;
+    this.state = state;
+    if (changed) for (const listener of this.listeners) listener();
   }
 
   /**
    * Refreshes the access token once for all concurrent callers. Resolves true when a new
    * access token is in place; false when there is none (and the session has been cleared if
-   * the backend rejected the refresh token).
+   * the backend rejected the refresh cookie).
    * `staleAccessToken` is the token the failed request used: if the session already holds a
-   * different one (another request refreshed meanwhile), no new refresh is made.
+   * different one (another request refreshed meanwhile), no new refresh is made. `null`: the
+   * first refresh, at start.
    */
   refresh(staleAccessToken: string | null): Promise<boolean> {
-    if (this.current === null) return Promise.resolve(false);
-    if (staleAccessToken !== null && this.current.accessToken !== staleAccessToken) {
-      return Promise.resolve(true);
+    if (this.state === 'signed-out') return Promise.resolve(false);
+    if (staleAccessToken !== null && this.token !== staleAccessToken) {
+      return Promise.resolve(this.token !== null);
     }
     if (this.inflight) return this.inflight;
-    const refreshToken = this.current.refreshToken;
-    this.inflight = this.doRefresh(refreshToken)
+    this.inflight = this.doRefresh()
       .catch((): RefreshOutcome => 'unavailable')
       .then((outcome) => {
         if (outcome === 'rejected') {

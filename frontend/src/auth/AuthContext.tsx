@@ -10,15 +10,18 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import { api, session, unwrap } from '../api';
+import { api, BROWSER_HEADERS, session, unwrap } from '../api';
+import type { SessionStatus } from '../api/session';
 import type { User } from '../api/types';
 
 interface AuthState {
   signedIn: boolean;
+  /** 'checking' while the first refresh (the session cookie) has not answered. */
+  status: SessionStatus;
   user: User | undefined;
   /** Set when the session ended by itself (refresh refused), shown on the login page. */
   endedReason: string | null;
-  signIn: (tokens: { access_token: string; refresh_token: string; expires_in: number }) => void;
+  signIn: (tokens: { access_token: string; expires_in: number }) => void;
   signOut: () => Promise<void>;
 }
 
@@ -26,17 +29,22 @@ const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const signedIn = useSyncExternalStore(
+  const status = useSyncExternalStore(
     (listener) => session.subscribe(listener),
-    () => session.signedIn,
+    () => session.status,
   );
+  const signedIn = status === 'signed-in';
   const [endedReason, setEndedReason] = useState<string | null>(null);
   const leaving = useRef(false);
+  const wasSignedIn = useRef(session.signedIn);
 
   useEffect(
     () =>
       session.subscribe(() => {
-        if (session.signedIn) return;
+        const ended = wasSignedIn.current && !session.signedIn;
+        wasSignedIn.current = session.signedIn;
+        // No session at start (no cookie) is not a session that ended.
+        if (!ended) return;
         if (!leaving.current) setEndedReason('Your session has ended. Please log in again.');
         leaving.current = false;
         queryClient.clear();
@@ -57,18 +65,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signOut = useCallback(async () => {
-    const refreshToken = session.refreshToken;
     leaving.current = true;
-    if (refreshToken) {
-      // Best effort: the tokens are forgotten here whatever the answer.
-      await api.POST('/api/auth/logout', { body: { refresh_token: refreshToken } }).catch(() => {});
-    }
+    // Ends the session of the cookie (every tab's: the others find out on their next
+    // request) and clears the cookie. Best effort: this tab forgets its token whatever the
+    // answer.
+    await api.POST('/api/auth/logout', { params: { header: BROWSER_HEADERS } }).catch(() => {});
     session.clear();
   }, []);
 
   const value = useMemo<AuthState>(
-    () => ({ signedIn, user: me.data, endedReason, signIn, signOut }),
-    [signedIn, me.data, endedReason, signIn, signOut],
+    () => ({ signedIn, status, user: me.data, endedReason, signIn, signOut }),
+    [signedIn, status, me.data, endedReason, signIn, signOut],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

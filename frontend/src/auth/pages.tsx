@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router';
-import { api, fieldErrors, unwrap } from '../api';
+import { api, BROWSER_HEADERS, fieldErrors, unwrap } from '../api';
 import {
   type Errors,
   LIMITS,
@@ -30,7 +30,12 @@ export function LoginPage() {
   const [errors, setErrors] = useState<Errors<'email' | 'password'>>({});
   const login = useMutation({
     mutationFn: async () =>
-      unwrap(await api.POST('/api/auth/login', { body: { email: email.trim(), password } })),
+      unwrap(
+        await api.POST('/api/auth/login', {
+          params: { header: BROWSER_HEADERS },
+          body: { email: email.trim(), password },
+        }),
+      ),
     onSuccess: (data) => {
       signIn(data.tokens);
       navigate(returnTo, { replace: true });
@@ -95,6 +100,7 @@ export function SignupPage() {
     mutationFn: async () =>
       unwrap(
         await api.POST('/api/auth/signup', {
+          params: { header: BROWSER_HEADERS },
           body: {
             email: values.email.trim(),
             password: values.password,

@@ -4,9 +4,19 @@ import { PageHeading } from './components';
 
 /** Signed-in pages: header, navigation, and a redirect to /login without a session. */
 export function AppLayout() {
-  const { signedIn, user, signOut } = useAuth();
+  const { signedIn, status, user, signOut } = useAuth();
   const location = useLocation();
   const navigate = useNavigate();
+  if (status === 'checking') {
+    // The session cookie is being exchanged for an access token (one request at start).
+    return (
+      <main id="main" aria-busy="true">
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      </main>
+    );
+  }
   if (!signedIn) {
     return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   }

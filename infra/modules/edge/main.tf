@@ -10,11 +10,6 @@ data "aws_cloudfront_cache_policy" "caching_disabled" {
   name = "Managed-CachingDisabled"
 }
 
-# Every viewer header, cookie and query string, except Host (the ALB certificate is for
-# the origin name, not the site name).
-data "aws_cloudfront_origin_request_policy" "all_viewer_except_host" {
-  name = "Managed-AllViewerExceptHostHeader"
-}
 
 locals {
   # The security headers are shared with the local edge (ops/): one JSON file, two servers.
@@ -357,6 +352,60 @@ resource "aws_cloudfront_response_headers_policy" "security" {
         }
       }
     }
+  }
+}
+
+################################################################################
+# What reaches the API: every viewer header and query string except Host (the ALB
+# certificate is for the origin name, not the site name), as the managed
+# AllViewerExceptHostHeader policy, but cookies only where the API reads one: the session
+# cookie (the refresh token, ADR 0074) on the auth routes. Neither is cached
+# (CachingDisabled on both behaviours).
+################################################################################
+
+resource "aws_cloudfront_origin_request_policy" "api" {
+  name    = "${var.name}-api"
+  comment = "API: viewer headers but Host, query strings; no cookies"
+
+  headers_config {
+    header_behavior = "allExcept"
+
+    headers {
+      items = ["host"]
+    }
+  }
+
+  cookies_config {
+    cookie_behavior = "none"
+  }
+
+  query_strings_config {
+    query_string_behavior = "all"
+  }
+}
+
+resource "aws_cloudfront_origin_request_policy" "api_auth" {
+  name    = "${var.name}-api-auth"
+  comment = "API auth routes: as ${var.name}-api, plus the session cookie"
+
+  headers_config {
+    header_behavior = "allExcept"
+
+    headers {
+      items = ["host"]
+    }
+  }
+
+  cookies_config {
+    cookie_behavior = "whitelist"
+
+    cookies {
+      items = [var.session_cookie_name]
+    }
+  }
+
+  query_strings_config {
+    query_string_behavior = "all"
   }
 }
 
@@ -705,6 +754,19 @@ resource "aws_cloudfront_distribution" "this" {
     }
   }
 
+  # First match wins: the auth routes before the rest of the API.
+  ordered_cache_behavior {
+    path_pattern               = var.api_auth_path_pattern
+    target_origin_id           = local.api_origin_id
+    viewer_protocol_policy     = "https-only"
+    allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.caching_disabled.id
+    origin_request_policy_id   = aws_cloudfront_origin_request_policy.api_auth.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+  }
+
   ordered_cache_behavior {
     path_pattern               = var.api_path_pattern
     target_origin_id           = local.api_origin_id
@@ -713,7 +775,7 @@ resource "aws_cloudfront_distribution" "this" {
     cached_methods             = ["GET", "HEAD"]
     compress                   = true
     cache_policy_id            = data.aws_cloudfront_cache_policy.caching_disabled.id
-    origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_viewer_except_host.id
+    origin_request_policy_id   = aws_cloudfront_origin_request_policy.api.id
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
   }
 

@@ -63,6 +63,28 @@ variable "api_path_pattern" {
   default     = "/api/*"
 }
 
+variable "api_auth_path_pattern" {
+  description = "Path pattern of the API's auth routes: the only API requests CloudFront forwards the session cookie on (never cached). Within api_path_pattern."
+  type        = string
+  default     = "/api/auth/*"
+
+  validation {
+    condition     = startswith(var.api_auth_path_pattern, "/")
+    error_message = "The auth path pattern starts with /."
+  }
+}
+
+variable "session_cookie_name" {
+  description = "The API's session cookie (the refresh token, HttpOnly, Path=/api/auth; ADR 0074): forwarded to the API on api_auth_path_pattern only."
+  type        = string
+  default     = "taskapp_refresh"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.session_cookie_name))
+    error_message = "A cookie name of letters, digits, _ and -."
+  }
+}
+
 variable "api_origin_read_timeout" {
   description = "Seconds CloudFront waits for the API to answer (1-60 without a quota increase)."
   type        = number

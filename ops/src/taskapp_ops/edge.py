@@ -5,6 +5,9 @@
   added as CloudFront adds them, and the secret origin header (`X-Origin-Verify`, from
   APP_ORIGIN_VERIFY_HEADER/_SECRET) as CloudFront's origin custom header: the API trusts
   X-Forwarded-For only with it (ADR 0087). One the client sent is replaced, as CloudFront does.
+- Cookies reach the API only under `/api/auth/` (the session cookie, Path=/api/auth, ADR
+  0074), as CloudFront's `/api/auth/*` behaviour forwards them and its `/api/*` behaviour
+  does not; the API's Set-Cookie headers come back unchanged, each one.
 - Everything else is the built SPA from `frontend/dist`: a file if it exists; an
   extension-less path gets `index.html` (the same rule as the `spa_routing` CloudFront
   Function in infra/modules/edge); a missing file with an extension is a 404.
@@ -65,6 +68,9 @@ HOP_BY_HOP = frozenset(
         "host",
     }
 )
+# The one path prefix whose requests carry the viewer's cookies to the API, as the
+# `/api/auth/*` CloudFront behaviour (infra/modules/edge) forwards them; `/api/*` does not.
+COOKIE_PATH_PREFIX = "/api/auth/"
 # Set again by this server for its own response.
 NOT_FORWARDED_BACK = HOP_BY_HOP | {"content-length", "date", "server"}
 
@@ -150,7 +156,10 @@ def create_app(
     next_client = itertools.cycle(clients)
 
     async def proxy(request: Request) -> Response:
-        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP]
+        dropped = HOP_BY_HOP
+        if not request.url.path.startswith(COOKIE_PATH_PREFIX):
+            dropped = HOP_BY_HOP | {"cookie"}
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in dropped]
         client_ip = request.client.host if request.client else ""
         forwarded = request.headers.get("x-forwarded-for")
         headers = [

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -71,8 +72,15 @@ CurrentUserId = Annotated[uuid.UUID, Depends(get_current_user_id)]
 CurrentSession = Annotated[AccessClaims, Depends(get_current_session)]
 
 
-async def get_auth_service(request: Request, session: DbSession, tokens: TokensDep) -> AuthService:
-    return AuthService(session, tokens, revocations_for(request.app.state))
+async def get_auth_service(
+    request: Request, session: DbSession, tokens: TokensDep, settings: SettingsDep
+) -> AuthService:
+    return AuthService(
+        session,
+        tokens,
+        revocations_for(request.app.state),
+        reuse_grace=timedelta(seconds=settings.refresh_reuse_grace_seconds),
+    )
 
 
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]

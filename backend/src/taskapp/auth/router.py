@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Request, Response, status
 
 from taskapp.auth import repository
 from taskapp.auth.dependencies import (
@@ -18,21 +20,60 @@ from taskapp.auth.schemas import (
     TokenPair,
     UserOut,
 )
+from taskapp.auth.transport import (
+    BrowserClient,
+    RefreshCookie,
+    clear_refresh_cookie,
+    refuse_cross_site,
+    set_refresh_cookie,
+)
 from taskapp.core.db import DbSession
 from taskapp.core.errors import (
     AUTHENTICATED_ERRORS,
     DATABASE_ERRORS,
     BadRequest,
     Conflict,
+    Forbidden,
     NotFound,
     RateLimited,
     Unauthorized,
+    ValidationFailed,
     error_responses,
 )
 from taskapp.core.http import client_ip
 from taskapp.core.ratelimit import RateLimiterDep
+from taskapp.core.schemas import omit_null
+from taskapp.core.settings import Settings
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
+# Optional: a browser sends none, its refresh token is the cookie (auth/transport.py).
+OptionalRefreshBody = Annotated[RefreshRequest | None, Body(json_schema_extra=omit_null)]
+
+
+async def _refresh_body(request: Request, body: RefreshRequest | None) -> RefreshRequest | None:
+    """The body, or None when there is none; a JSON `null` is not "no body" but a body that
+    is not the documented object (422)."""
+    if body is None and (await request.body()).strip():
+        raise ValidationFailed(
+            details=[
+                {
+                    "loc": ["body"],
+                    "message": "Send an object with `refresh_token`, or no body.",
+                    "type": "model_type",
+                }
+            ]
+        )
+    return body
+
+
+def _deliver(
+    tokens: TokenPair, response: Response, browser: str | None, settings: Settings
+) -> TokenPair:
+    """A browser gets the refresh token as the cookie, and not in the body (ADR 0074)."""
+    if not browser or tokens.refresh_token is None:
+        return tokens
+    set_refresh_cookie(response, tokens.refresh_token, settings.refresh_token_ttl_seconds)
+    return tokens.model_copy(update={"refresh_token": None})
 
 
 @router.post(
@@ -41,19 +82,24 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
     summary="Create an account and start a session",
     status_code=status.HTTP_201_CREATED,
     response_model=SessionOut,
+    response_model_exclude_none=True,
     responses=error_responses(Conflict, RateLimited, *DATABASE_ERRORS),
 )
 async def sign_up(
     body: SignupRequest,
     request: Request,
+    response: Response,
     service: AuthServiceDep,
     limiter: RateLimiterDep,
     settings: SettingsDep,
+    browser: BrowserClient = None,
 ) -> SessionOut:
     await limiter.hit("signup-ip", client_ip(request, settings), settings.rate_limit_login_per_ip)
     user = await service.sign_up(body.email, body.password, body.display_name)
     tokens = await service.start_session(user)
-    return SessionOut(user=UserOut.model_validate(user), tokens=tokens)
+    return SessionOut(
+        user=UserOut.model_validate(user), tokens=_deliver(tokens, response, browser, settings)
+    )
 
 
 @router.post(
@@ -61,53 +107,96 @@ async def sign_up(
     operation_id="log_in",
     summary="Log in with email and password",
     response_model=SessionOut,
+    response_model_exclude_none=True,
     responses=error_responses(Unauthorized, RateLimited, *DATABASE_ERRORS),
 )
 async def log_in(
     body: LoginRequest,
     request: Request,
+    response: Response,
     service: AuthServiceDep,
     limiter: RateLimiterDep,
     settings: SettingsDep,
+    browser: BrowserClient = None,
 ) -> SessionOut:
     await limiter.hit("login-ip", client_ip(request, settings), settings.rate_limit_login_per_ip)
     await limiter.hit("login-account", body.email.lower(), settings.rate_limit_login_per_account)
     user = await service.authenticate(body.email, body.password)
     tokens = await service.start_session(user)
-    return SessionOut(user=UserOut.model_validate(user), tokens=tokens)
+    return SessionOut(
+        user=UserOut.model_validate(user), tokens=_deliver(tokens, response, browser, settings)
+    )
 
 
 @router.post(
     "/refresh",
     operation_id="refresh_session",
     summary="Exchange a refresh token for a new token pair (the old one stops working)",
+    description=(
+        "The refresh token comes from the body (`refresh_token`) or, for a browser, from the "
+        "session cookie: then `X-Requested-With` is required (403 without it, or when "
+        "`Sec-Fetch-Site` names another site), the new refresh token is set as the cookie "
+        "and left out of the body. 401 without a token, or with one that is unknown, expired, "
+        "revoked or reused: log in again. A token rotated less than "
+        "`APP_REFRESH_REUSE_GRACE_SECONDS` ago (two tabs at once, a lost response) gets a new "
+        "pair of the same session; a later reuse ends the session as theft."
+    ),
     response_model=TokenPair,
-    responses=error_responses(Unauthorized, RateLimited, *DATABASE_ERRORS),
+    response_model_exclude_none=True,
+    responses=error_responses(Unauthorized, Forbidden, RateLimited, *DATABASE_ERRORS),
 )
 async def refresh_session(
-    body: RefreshRequest,
     request: Request,
+    response: Response,
     service: AuthServiceDep,
     limiter: RateLimiterDep,
     settings: SettingsDep,
+    browser: BrowserClient = None,
+    cookie: RefreshCookie = None,
+    body: OptionalRefreshBody = None,
 ) -> TokenPair:
     await limiter.hit(
         "refresh-ip",
         client_ip(request, settings),
         settings.rate_limit_login_per_ip * 4,
     )
-    return await service.refresh(body.refresh_token)
+    body = await _refresh_body(request, body)
+    if body is not None:
+        return await service.refresh(body.refresh_token)
+    if cookie is None:
+        raise Unauthorized("No refresh token: log in.")
+    refuse_cross_site(request, browser)
+    return _deliver(await service.refresh(cookie), response, browser, settings)
 
 
 @router.post(
     "/logout",
     operation_id="log_out",
     summary="End a session: its refresh token and its access tokens stop working at once",
+    description=(
+        "The session is the one of the refresh token in the body or, for a browser "
+        "(`X-Requested-With`, required with the cookie), of the session cookie, which the "
+        "response clears. Without a token there is nothing to end: 204 all the same."
+    ),
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(*DATABASE_ERRORS),
+    responses=error_responses(Forbidden, *DATABASE_ERRORS),
 )
-async def log_out(body: RefreshRequest, service: AuthServiceDep) -> None:
-    await service.log_out(body.refresh_token)
+async def log_out(
+    request: Request,
+    response: Response,
+    service: AuthServiceDep,
+    browser: BrowserClient = None,
+    cookie: RefreshCookie = None,
+    body: OptionalRefreshBody = None,
+) -> None:
+    body = await _refresh_body(request, body)
+    if body is not None:
+        await service.log_out(body.refresh_token)
+    elif cookie is not None:
+        refuse_cross_site(request, browser)
+        await service.log_out(cookie)
+    if browser:
+        clear_refresh_cookie(response)
 
 
 @router.post(

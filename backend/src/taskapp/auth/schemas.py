@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from taskapp.core.schemas import Text
+from taskapp.core.schemas import Text, omit_null
 
 Password = Annotated[
     Text, Field(min_length=12, max_length=128, description="12 to 128 characters.")
@@ -54,7 +54,11 @@ class UserOut(BaseModel):
 
 class TokenPair(BaseModel):
     access_token: str
-    refresh_token: str
+    refresh_token: str | None = Field(
+        default=None,
+        json_schema_extra=omit_null,  # left out, never null
+        description=("Absent for a browser client (`X-Requested-With`): it is the session cookie."),
+    )
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a scheme name, not a secret
     expires_in: int = Field(description="Seconds until the access token expires.")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,11 +33,16 @@ _INVALID_REFRESH = "The refresh token is not valid; log in again."
 
 class AuthService:
     def __init__(
-        self, session: AsyncSession, tokens: TokenService, revocations: SessionRevocations
+        self,
+        session: AsyncSession,
+        tokens: TokenService,
+        revocations: SessionRevocations,
+        reuse_grace: timedelta = timedelta(0),
     ) -> None:
         self.session = session
         self.tokens = tokens
         self.revocations = revocations
+        self.reuse_grace = reuse_grace
 
     def _end_sessions_after_commit(self, session_ids: list[uuid.UUID]) -> None:
         if not session_ids:
@@ -92,6 +97,13 @@ class AuthService:
         )
         if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
             raise Unauthorized(_INVALID_REFRESH)
+        if stored.used_at is not None and now - stored.used_at <= self.reuse_grace:
+            # Rotated moments ago: two tabs refreshed at once with the one cookie, or the
+            # response that carried the new cookie was lost (a reload, a dropped
+            # connection). The row lock serialised us behind that rotation; a sibling token
+            # of the same session keeps both callers signed in (ADR 0074).
+            logger.info("refresh token reused within the grace window; same session")
+            return await self._issue(stored.user_id, family_id=stored.family_id)
         if stored.used_at is not None:
             # Reuse of a rotated token: someone holds a copy. Revoke the whole family; the
             # revocation must persist even though this request fails.

@@ -143,6 +143,11 @@ class Settings(DatabaseSettings):
     jwt_issuer: str = "taskapp"
     access_token_ttl_seconds: int = Field(default=900, ge=1, le=86400)
     refresh_token_ttl_seconds: int = Field(default=14 * 86400, ge=60, le=90 * 86400)
+    # A rotated refresh token presented again within this many seconds of its rotation gets
+    # a new pair of the same session instead of ending it as theft: two tabs refreshing at
+    # once with the one cookie, or a reload that dropped the response carrying the new
+    # cookie (ADR 0074). 0 treats every reuse as theft.
+    refresh_reuse_grace_seconds: int = Field(default=10, ge=0, le=60)
 
     # HTTP edge
     cors_origins: Annotated[list[str], NoDecode] = []

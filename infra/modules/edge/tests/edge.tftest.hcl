@@ -102,6 +102,41 @@ run "public_alb_origin" {
   }
 }
 
+run "session_cookie_only_on_the_auth_routes" {
+  # ADR 0074: the refresh token is an HttpOnly cookie with Path=/api/auth. CloudFront must
+  # forward it there (first matching behaviour), never cache those answers, and give the rest
+  # of the API no cookie at all.
+  command = plan
+
+  assert {
+    condition     = [for b in aws_cloudfront_distribution.this.ordered_cache_behavior : b.path_pattern] == ["/api/auth/*", "/api/*"]
+    error_message = "The auth routes' behaviour must come before /api/* (CloudFront takes the first match)."
+  }
+
+  assert {
+    condition     = alltrue([for b in aws_cloudfront_distribution.this.ordered_cache_behavior : b.target_origin_id == "api" && b.cache_policy_id == data.aws_cloudfront_cache_policy.caching_disabled.id])
+    error_message = "Both API behaviours go to the API origin and are never cached (CachingDisabled)."
+  }
+
+  assert {
+    condition     = one(one(aws_cloudfront_origin_request_policy.api_auth.cookies_config).cookies).items == toset(["taskapp_refresh"]) && one(aws_cloudfront_origin_request_policy.api_auth.cookies_config).cookie_behavior == "whitelist"
+    error_message = "The auth routes' policy forwards the session cookie, and only it."
+  }
+
+  assert {
+    condition     = one(aws_cloudfront_origin_request_policy.api.cookies_config).cookie_behavior == "none"
+    error_message = "The rest of the API gets no cookie."
+  }
+
+  assert {
+    condition = alltrue([
+      for p in [aws_cloudfront_origin_request_policy.api, aws_cloudfront_origin_request_policy.api_auth] :
+      one(p.headers_config).header_behavior == "allExcept" && one(one(p.headers_config).headers).items == toset(["host"]) && one(p.query_strings_config).query_string_behavior == "all"
+    ])
+    error_message = "Both API policies forward every viewer header but Host (X-Requested-With and Sec-Fetch-Site included: the cross-site guard) and every query string."
+  }
+}
+
 run "internal_alb_vpc_origin" {
   command = plan
 
