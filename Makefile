@@ -1,6 +1,7 @@
 # The only entry points. Needs: Python 3.11 (3.12 works), Node >= 20.19, make; the browser tests use
 # Chromium (/usr/bin/chromium, or CHROMIUM_PATH), the infrastructure checks Terraform >= 1.11.
-# `make doctor` checks them (test and dev do first). Everything else installs here.
+# `make doctor` checks them; test and dev check first and, as root on Debian/Ubuntu, apt-get
+# what the distribution has. Everything else installs here.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV_VERSION := 0.13.9
@@ -20,7 +21,7 @@ FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 # Standard library only: it runs before the venv exists (ops/src/taskapp_ops/doctor.py).
 DOCTOR := python3 ops/src/taskapp_ops/doctor.py
 
-.PHONY: help doctor doctor-dev install standin dev test lint fmt typecheck migrate bench deploy clean lock-tools frontend
+.PHONY: help doctor prerequisites-test prerequisites-dev install standin dev test lint fmt typecheck migrate bench deploy clean lock-tools frontend
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,8 +29,14 @@ help: ## List the targets
 doctor: ## Check the prerequisites (Python, Node, make, Chromium, Terraform): versions or the fix
 	@$(DOCTOR) --for test
 
-doctor-dev:
-	@$(DOCTOR) --for dev
+# What `make test` and `make dev` run first: the same check, and as root on Debian or Ubuntu
+# apt-get installs what the distribution has (Chromium, make, the venv module); elsewhere it
+# stops with the command to run.
+prerequisites-test:
+	@$(DOCTOR) --for test --install
+
+prerequisites-dev:
+	@$(DOCTOR) --for dev --install
 
 $(CURDIR)/$(TOOLS)/bin/uv:
 	@echo "==> Bootstrapping uv $(UV_VERSION) into $(TOOLS)/"
@@ -67,11 +74,11 @@ frontend: $(FRONTEND_DEPS) ## Build the single-page app into frontend/dist
 	@echo "==> Building the frontend (frontend/dist)"
 	npm --prefix frontend run build
 
-dev: doctor-dev install frontend ## Start the whole app locally and print its address
+dev: prerequisites-dev install frontend ## Start the whole app locally and print its address
 	@echo "==> Starting the local stack (PostgreSQL, Redis, AWS emulator, API, worker, edge)"
 	$(UV) run --frozen taskapp-dev
 
-test: doctor install lint typecheck $(CHECKOV) $(STANDIN) $(FRONTEND_DEPS) ## Run every test (Python, infra, frontend, browser)
+test: prerequisites-test install lint typecheck $(CHECKOV) $(STANDIN) $(FRONTEND_DEPS) ## Run every test (Python, infra, frontend, browser)
 	@echo "==> Building the frontend (the local-stack tests serve it)"
 	npm --prefix frontend run build
 	@echo "==> pytest: backend, ops (local stack), infra (Terraform against the stand-in, checkov)"
