@@ -320,6 +320,7 @@ def log_summary(path: Path) -> str:
     """What an API process logged at WARNING and above, counted by message: the reason behind
     the errors column (a 503 names its cause in the log)."""
     counts: collections.Counter[str] = collections.Counter()
+    durations: list[float] = []
     if not path.exists():
         return f"bench: {path.name}: no log (the process did not start)"
     for line in path.read_text(errors="replace").splitlines():
@@ -328,12 +329,25 @@ def log_summary(path: Path) -> str:
         except ValueError:
             counts[line[:120]] += 1
             continue
-        if isinstance(record, dict) and record.get("level") in ("WARNING", "ERROR"):
+        if not isinstance(record, dict):
+            continue
+        if record.get("level") in ("WARNING", "ERROR"):
             counts[f"{record['level']} {record.get('message', '')}"] += 1
-    if not counts:
-        return f"bench: {path.name}: no warnings or errors"
-    lines = [f"bench: {path.name}: warnings and errors by message"]
+        elif record.get("message") == "request" and "duration_ms" in record:
+            durations.append(float(record["duration_ms"]))
+    lines = [
+        f"bench: {path.name}: warnings and errors by message"
+        if counts
+        else f"bench: {path.name}: no warnings or errors"
+    ]
     lines += [f"  {count:6d}  {message}" for message, count in counts.most_common(10)]
+    if durations:
+        durations.sort()
+        p50, p99 = (durations[int(q * (len(durations) - 1))] for q in (0.5, 0.99))
+        lines.append(
+            f"  time inside the server over {len(durations)} requests (access log): "
+            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {durations[-1]:.1f} ms"
+        )
     return "\n".join(lines)
 
 
@@ -580,7 +594,9 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
             "APP_S3_BUCKET": "bench",
             "APP_SQS_EXPORT_QUEUE_URL": queue,
             "APP_JWT_SIGNING_KEY": secrets.token_urlsafe(32),
-            "APP_LOG_LEVEL": "WARNING",
+            # INFO adds an access log line per request, and the bench then prints the time each
+            # request spent inside the server (to tell it from time queued outside it).
+            "APP_LOG_LEVEL": os.environ.get("BENCH_API_LOG_LEVEL", "WARNING"),
             "APP_RATE_LIMIT_API_PER_USER": many,
             "APP_RATE_LIMIT_LOGIN_PER_IP": many,
             "APP_RATE_LIMIT_LOGIN_PER_ACCOUNT": many,

@@ -62,12 +62,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from redis.asyncio import Redis
 
 from taskapp.core.redis import RedisStore
+from taskapp.core.single_flight import SingleFlight
 
 EPOCH_KEY = "cache:epoch"
 BEACON_KEY = "cache:beacon"
@@ -216,6 +217,8 @@ class Cache:
         self.redis = redis
         self.ttl = ttl_seconds
         self.reads = reads  # False: every lookup misses and nothing is stored
+        # Loads after a miss, shared by the requests that miss the same entry at once.
+        self.misses: SingleFlight[Any] = SingleFlight()
         self.beacon_ms = max(1, int(beacon_seconds * 1000))
         self._lookup = redis.client.register_script(_LOOKUP)
         self._invalidate = redis.client.register_script(_INVALIDATE)

@@ -123,12 +123,18 @@ async def _cached_for_member(
         body = lookup.values[1]
         assert body is not None  # noqa: S101 - a hit has every value
         return JsonResponse(body)
-    async with database.read() as connection:
-        loaded = await load(connection)
+
+    async def load_from_the_database() -> tuple[Role, bytes] | None:
+        async with database.read() as connection:
+            return await load(connection)
+
+    # Requests missing the same entry at once share one load (an entry is one user's, so they
+    # share their own answer); only the loader stores it.
+    loaded, loaded_here = await cache.misses.run((project_id, field), load_from_the_database)
     if loaded is None:
         raise NotFound(PROJECT_NOT_FOUND)
     role, body = loaded
-    if lookup is not None:
+    if lookup is not None and loaded_here:
         await cache.store(lookup, [role.value.encode(), body])
     return JsonResponse(body)
 
