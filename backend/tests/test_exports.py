@@ -5,7 +5,9 @@ import csv
 import io
 import re
 import uuid
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 import boto3
 import httpx
@@ -17,8 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from taskapp.core.settings import Settings
+from taskapp.exports.csv_writer import HEADER, csv_timestamp
 from taskapp.exports.models import ExportJob
 from taskapp.exports.router import get_export_service
+from taskapp.exports.service import content_disposition, export_filename
 from taskapp.exports.sweep import OVERDUE_ERROR
 from taskapp.exports.worker import MAX_ATTEMPTS, ExportWorker
 from taskapp.main import create_app
@@ -26,7 +30,17 @@ from taskapp.projects.dependencies import ProjectAccess
 from taskapp.projects.models import Role
 from taskapp_ops.provision import MAX_RECEIVE_COUNT, create_queue_with_dlq, migrate
 from tests.conftest import Stack
-from tests.factories import assert_error, create_task, make_team, run_sql
+from tests.factories import (
+    PASSWORD,
+    Account,
+    add_member,
+    assert_error,
+    create_project,
+    create_task,
+    make_team,
+    run_sql,
+    sign_up,
+)
 from tests.test_migrations import empty_database  # noqa: F401  (a fixture, used by name)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,7 +78,7 @@ class TestExports:
         assert done["status"] == "done" and done["row_count"] == 2
         async with httpx.AsyncClient() as s3_client:
             response = await s3_client.get(done["download_url"])
-        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert {r["title"] for r in rows} == {"'=HYPERLINK(evil)", "Plain"}  # formula neutralised
         assert {r["status"] for r in rows} == {"todo", "done"}
 
@@ -118,6 +132,129 @@ class TestExports:
             headers=second.owner.headers,
         )
         assert_error(response, 404)
+
+
+def utc_seconds(api_timestamp: str) -> str:
+    """An API timestamp (ISO 8601 with offset and microseconds) as the CSV writes it."""
+    moment = datetime.fromisoformat(api_timestamp).astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def sign_up_as(client: httpx.AsyncClient, display_name: str) -> Account:
+    email = f"person-{uuid.uuid4().hex[:10]}@example.com"
+    response = await client.post("/api/auth/signup", json={
+        "email": email, "password": PASSWORD, "display_name": display_name})  # fmt: skip
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return Account(body["user"]["id"], email, body["tokens"]["access_token"],
+                   body["tokens"]["refresh_token"])  # fmt: skip
+
+
+class TestExportFile:
+    """Issue 10, bug 7: assignees appeared as UUIDs, timestamps carried microseconds, Excel on
+    Windows garbled accents (no BOM), and the file was named after the project's UUID
+    (docs/decisions/0082)."""
+
+    async def test_the_csv_names_people_in_utc_seconds_with_a_bom_and_the_projects_name(
+        self, client: httpx.AsyncClient, settings: Settings
+    ) -> None:
+        owner = await sign_up(client, "owner")
+        zoe = await sign_up_as(client, "Zoë Ångström")
+        formula = await sign_up_as(client, "=cmd|' /C calc'!A0")
+        gone = await sign_up_as(client, "Former Member")
+        project_id = await create_project(client, owner, name='Café Été: Q4/2026 "plan"')
+        for account in (zoe, formula, gone):
+            await add_member(client, project_id, owner, account, "member")
+        mine = await create_task(client, project_id, owner, title="Résumé, draft",
+                                 assignee_id=zoe.id)  # fmt: skip
+        await create_task(client, project_id, owner, title="Macro", assignee_id=formula.id)
+        await create_task(client, project_id, owner, title="Orphan", assignee_id=gone.id)
+        await create_task(client, project_id, owner, title="Nobody's")
+        removed = await client.delete(f"/api/projects/{project_id}/members/{gone.id}",
+                                      headers=owner.headers)  # fmt: skip
+        assert removed.status_code == 204, removed.text
+
+        url = f"/api/projects/{project_id}/exports"
+        started = (await client.post(url, headers=owner.headers)).json()
+        await drain(settings)
+        done = (await client.get(f"{url}/{started['id']}", headers=owner.headers)).json()
+        assert done["status"] == "done" and done["row_count"] == 4
+        async with httpx.AsyncClient() as s3_client:
+            response = await s3_client.get(done["download_url"])
+        assert response.status_code == 200
+
+        # A UTF-8 byte order mark first: Excel on Windows reads the file as UTF-8.
+        assert response.content.startswith(b"\xef\xbb\xbf")
+        assert not response.content.startswith(b"\xef\xbb\xbf\xef\xbb\xbf")
+        text_ = response.content[3:].decode("utf-8")
+        reader = csv.reader(io.StringIO(text_))
+        assert next(reader) == HEADER == [
+            "id", "title", "description", "status", "priority", "assignee",
+            "assignee_email", "due_date", "created_at", "updated_at",
+        ]  # fmt: skip
+        rows = {row[1]: dict(zip(HEADER, row, strict=True)) for row in reader}
+        assert set(rows) == {"Résumé, draft", "Macro", "Orphan", "Nobody's"}
+        assert (rows["Résumé, draft"]["assignee"], rows["Résumé, draft"]["assignee_email"]) == (
+            "Zoë Ångström", zoe.email)  # fmt: skip
+        # A display name is user input too: no formula reaches the spreadsheet.
+        assert rows["Macro"]["assignee"] == "'=cmd|' /C calc'!A0"
+        # Someone who has left the project: not named, as the board does not name them.
+        assert (rows["Orphan"]["assignee"], rows["Orphan"]["assignee_email"]) == ("", "")
+        assert (rows["Nobody's"]["assignee"], rows["Nobody's"]["assignee_email"]) == ("", "")
+        # ISO 8601 in UTC to the second, e.g. 2026-12-01T05:10:00Z.
+        for row in rows.values():
+            for column in ("created_at", "updated_at"):
+                assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row[column]), row
+        assert rows["Résumé, draft"]["created_at"] == utc_seconds(mine["created_at"])
+        assert rows["Résumé, draft"]["id"] == mine["id"]
+
+        # Named after the project and the day of the export, not the project's UUID.
+        day = datetime.fromisoformat(done["updated_at"]).astimezone(UTC).date().isoformat()
+        ascii_name = f"cafe-ete-q4-2026-plan-tasks-{day}.csv"
+        assert response.headers["content-disposition"] == (
+            f'attachment; filename="{ascii_name}"; '
+            f"filename*=UTF-8''{quote(f'café-été-q4-2026-plan-tasks-{day}.csv', safe='')}"
+        )
+        assert project_id not in response.headers["content-disposition"]
+
+
+class TestExportFileName:
+    DAY = date(2026, 12, 1)
+
+    @pytest.mark.parametrize(
+        ("project", "expected"),
+        [
+            ("Launch plan", "launch-plan-tasks-2026-12-01.csv"),
+            ('  Q4 / 2026: "Big" launch!  ', "q4-2026-big-launch-tasks-2026-12-01.csv"),
+            ("Café Été", "cafe-ete-tasks-2026-12-01.csv"),
+            ("日本語", "project-tasks-2026-12-01.csv"),  # nothing ASCII is left
+            ("../../etc/passwd\r\nX-Evil: 1", "etc-passwd-x-evil-1-tasks-2026-12-01.csv"),
+            ("a" * 100, "a" * 60 + "-tasks-2026-12-01.csv"),
+        ],
+    )
+    def test_the_ascii_name_is_a_safe_slug(self, project: str, expected: str) -> None:
+        assert export_filename(project, self.DAY).ascii == expected
+
+    def test_a_name_beyond_ascii_is_also_given_in_utf_8(self) -> None:
+        name = export_filename("日本語 計画", self.DAY)
+        assert name.unicode == "日本語-計画-tasks-2026-12-01.csv"
+        assert content_disposition(name) == (
+            'attachment; filename="project-tasks-2026-12-01.csv"; '
+            f"filename*=UTF-8''{quote('日本語-計画-tasks-2026-12-01.csv', safe='')}"
+        )
+
+    def test_an_ascii_name_has_no_second_form(self) -> None:
+        name = export_filename("Launch plan", self.DAY)
+        assert content_disposition(name) == (
+            'attachment; filename="launch-plan-tasks-2026-12-01.csv"'
+        )
+
+
+class TestCsvTimestamps:
+    def test_utc_to_the_second_whatever_the_offset(self) -> None:
+        paris = timezone(timedelta(hours=1))
+        moment = datetime(2026, 12, 1, 6, 10, 0, 987654, tzinfo=paris)
+        assert csv_timestamp(moment) == "2026-12-01T05:10:00Z"
 
 
 class TestWorkerLoop:

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, truncateSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { expect, type Owner, test } from './fixtures';
 import type { Schemas, Task } from './support/api';
 
@@ -7,6 +8,12 @@ function sampleBytes(): Buffer {
   const bytes = Buffer.alloc(300_000);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + 13) % 251;
   return bytes;
+}
+
+/** Creates an empty file; its path. */
+function openAndClose(path: string): string {
+  closeSync(openSync(path, 'w'));
+  return path;
 }
 
 async function taskWithPage(owner: Owner): Promise<{ task: Task; path: string }> {
@@ -75,7 +82,17 @@ test('the owner deletes an attachment; its file is gone from storage', async ({
   expect((await request.get(link.url)).status(), 'the link works before').toBe(200);
 
   await page.goto(path);
-  await page.getByRole('button', { name: 'Delete notes.csv' }).click();
+  // Delete asks first (issue 10, bug 7); Cancel keeps the file and gives focus back.
+  await page.getByRole('button', { name: 'Delete notes.csv…' }).click();
+  const confirm = page.getByRole('button', { name: 'Yes, delete notes.csv' });
+  await expect(confirm).toBeFocused();
+  await expect(page.getByText('This cannot be undone.')).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: 'Delete notes.csv…' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Download notes.csv' })).toBeVisible();
+  expect((await request.get(link.url)).status(), 'nothing deleted on Cancel').toBe(200);
+  await page.getByRole('button', { name: 'Delete notes.csv…' }).click();
+  await confirm.click();
   await expect(page.getByText('No attachments.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Download notes.csv' })).toHaveCount(0);
   const { items } = await owner.api.json<Schemas['AttachmentList']>('GET', `${path}/attachments`);
@@ -90,4 +107,40 @@ test('the owner deletes an attachment; its file is gone from storage', async ({
   expect([403, 404], 'the presigned download link').toContain(
     (await request.get(link.url)).status(),
   );
+});
+
+test('a file over the limit is refused as soon as it is chosen, in MB', async ({
+  owner,
+  expectAccessible,
+}, testInfo) => {
+  const { page } = owner;
+  const { path } = await taskWithPage(owner);
+  await page.goto(path);
+  await expect(page.getByText('No attachments.')).toBeVisible();
+  await expect(page.getByText('Up to 25 MB.')).toBeVisible();
+  const apiCalls: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().includes('/attachments')) apiCalls.push(r.url());
+  });
+  const file = page.getByLabel('File', { exact: true });
+  // On disk (a sparse file), so the browser reads it itself: 26 MB through the protocol
+  // would take seconds.
+  const big = testInfo.outputPath('video.mp4');
+  mkdirSync(dirname(big), { recursive: true });
+  truncateSync(openAndClose(big), 26 * 1024 * 1024 + 1);
+  await file.setInputFiles(big);
+  // Before Upload is pressed, in human units.
+  const error = page.getByRole('alert').filter({ hasText: 'video.mp4' });
+  await expect(error).toHaveText('video.mp4 is 26 MB; files can be at most 25 MB.');
+  await expect(page.getByText(/bytes|26214400/)).toHaveCount(0);
+  await expect(file).toHaveAttribute('aria-invalid', 'true');
+  await expectAccessible(page, 'task detail (file too big)');
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(error).toBeVisible();
+  expect(apiCalls, 'nothing sent for a file over the limit').toEqual([]);
+
+  // Another, acceptable file clears the message.
+  await file.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: sampleBytes() });
+  await expect(error).toHaveCount(0);
+  await expect(file).not.toHaveAttribute('aria-invalid', 'true');
 });

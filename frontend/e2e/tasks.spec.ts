@@ -106,7 +106,7 @@ test('the owner deletes a task (after confirming); it is gone everywhere', async
   await expect(page.getByRole('heading', { name: 'To do 1 tasks', level: 2 })).toBeVisible();
   expect((await owner.api.send('GET', taskPath)).status()).toBe(404);
   await page.goto(taskPath);
-  await expect(page.getByText('Could not open this task')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Task not found' })).toBeVisible();
 });
 
 test('an edit made elsewhere meanwhile is a conflict the user can reload', async ({

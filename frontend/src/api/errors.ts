@@ -62,3 +62,29 @@ export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
 }
+
+/**
+ * A page's data that does not exist for this user: a 404 (the API answers 404 for a project
+ * one is not a member of, too), or an address whose id is malformed (a 422 about the path
+ * only, e.g. /projects/<id>/tasks/not-a-uuid). Either way: "not found", with a way back.
+ */
+export function isNotFound(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  if (error.status === 404) return true;
+  if (error.status !== 422 || !Array.isArray(error.details) || error.details.length === 0) {
+    return false;
+  }
+  return error.details.every((item) => {
+    const loc = (item as { loc?: unknown }).loc;
+    return Array.isArray(loc) && loc[0] === 'path';
+  });
+}
+
+/**
+ * Whether "Try again" can help: the network, the server, a timeout or a rate limit may be
+ * different next time; another client error (403, 404, 422...) will not.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  return error.status >= 500 || error.status === 408 || error.status === 429;
+}

@@ -1,10 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { api, unwrap } from '../api';
-import type { AttachmentContentType } from '../api/types';
+import type { Attachment, AttachmentContentType } from '../api/types';
 import { taskKeys } from '../tasks/hooks';
 import { Empty, ErrorView, FormError, Loading } from '../ui/components';
-import { formatBytes, type UploadProgress, uploadToS3 } from './upload';
+import {
+  checkFile,
+  formatBytes,
+  MAX_ATTACHMENT_BYTES,
+  type UploadProgress,
+  uploadToS3,
+} from './upload';
 
 export function AttachmentsPanel({
   projectId,
@@ -45,12 +51,22 @@ export function AttachmentsPanel({
           params: { path: { ...path, attachment_id: attachmentId } },
         }),
       ),
+    // The row goes: focus moves to the section's heading rather than drop to the page.
+    onSuccess: () => heading.current?.focus(),
+    // Not deleted: the row is back as it was, focus on its "Delete…", the error above.
+    onError: () => setConfirmDelete(null),
     onSettled: () => queryClient.invalidateQueries({ queryKey: key }),
   });
+  // Deleting takes a second click, as deleting a task or removing a member does: the file
+  // cannot be brought back (issue 10, bug 7).
+  const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
 
   return (
     <section className="attachments" aria-labelledby="attachments-heading">
-      <h2 id="attachments-heading">Attachments</h2>
+      <h2 id="attachments-heading" ref={heading} tabIndex={-1}>
+        Attachments
+      </h2>
       <FormError error={download.error ?? remove.error} />
       {list.isPending ? (
         <Loading label="Loading attachments…" />
@@ -65,33 +81,17 @@ export function AttachmentsPanel({
       ) : (
         <ul className="attachment-list" aria-label="Attachments">
           {list.data.map((a) => (
-            <li key={a.id}>
-              <span className="filename">{a.filename}</span>{' '}
-              <span className="muted">
-                {formatBytes(a.size_bytes)}
-                {a.status === 'pending' && ' · upload not finished'}
-              </span>
-              {a.status === 'ready' && (
-                <button
-                  type="button"
-                  className="button-secondary"
-                  onClick={() => download.mutate(a.id)}
-                  aria-label={`Download ${a.filename}`}
-                >
-                  Download
-                </button>
-              )}
-              {canEdit && (
-                <button
-                  type="button"
-                  className="button-secondary"
-                  onClick={() => remove.mutate(a.id)}
-                  aria-label={`Delete ${a.filename}`}
-                >
-                  Delete
-                </button>
-              )}
-            </li>
+            <AttachmentRow
+              key={a.id}
+              attachment={a}
+              canEdit={canEdit}
+              confirming={confirmDelete === a.id}
+              deleting={remove.isPending && remove.variables === a.id}
+              onDownload={() => download.mutate(a.id)}
+              onAskDelete={() => setConfirmDelete(a.id)}
+              onCancelDelete={() => setConfirmDelete(null)}
+              onDelete={() => remove.mutate(a.id)}
+            />
           ))}
         </ul>
       )}
@@ -103,6 +103,93 @@ export function AttachmentsPanel({
         />
       )}
     </section>
+  );
+}
+
+/**
+ * One attachment: its name and size, Download, and Delete… which asks first. Focus follows:
+ * to "Yes, delete" when asked, back to "Delete…" on Cancel.
+ */
+function AttachmentRow({
+  attachment: a,
+  canEdit,
+  confirming,
+  deleting,
+  onDownload,
+  onAskDelete,
+  onCancelDelete,
+  onDelete,
+}: {
+  attachment: Attachment;
+  canEdit: boolean;
+  confirming: boolean;
+  deleting: boolean;
+  onDownload: () => void;
+  onAskDelete: () => void;
+  onCancelDelete: () => void;
+  onDelete: () => void;
+}) {
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const askRef = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (confirming) {
+      asked.current = true;
+      confirmRef.current?.focus();
+    } else if (asked.current) {
+      asked.current = false;
+      askRef.current?.focus();
+    }
+  }, [confirming]);
+  return (
+    <li>
+      <span className="filename">{a.filename}</span>{' '}
+      <span className="muted">
+        {formatBytes(a.size_bytes)}
+        {a.status === 'pending' && ' · upload not finished'}
+      </span>
+      {confirming ? (
+        <span className="confirm">
+          <span>Delete for everyone? This cannot be undone.</span>
+          <button
+            ref={confirmRef}
+            type="button"
+            className="button-danger"
+            disabled={deleting}
+            onClick={onDelete}
+          >
+            {deleting ? 'Deleting…' : `Yes, delete ${a.filename}`}
+          </button>
+          <button type="button" className="button-secondary" onClick={onCancelDelete}>
+            Cancel
+          </button>
+        </span>
+      ) : (
+        <>
+          {a.status === 'ready' && (
+            <button
+              type="button"
+              className="button-secondary"
+              onClick={onDownload}
+              aria-label={`Download ${a.filename}`}
+            >
+              Download
+            </button>
+          )}
+          {canEdit && (
+            <button
+              ref={askRef}
+              type="button"
+              className="button-secondary"
+              onClick={onAskDelete}
+              aria-label={`Delete ${a.filename}…`}
+            >
+              Delete…
+            </button>
+          )}
+        </>
+      )}
+    </li>
   );
 }
 
@@ -160,12 +247,10 @@ function UploadForm({
       inputRef.current?.focus();
       return;
     }
-    if (file.size === 0) {
-      setFileError('The file is empty.');
-      return;
-    }
-    if (file.name.length > 255) {
-      setFileError('The file name is too long (at most 255 characters).');
+    const problem = checkFile(file);
+    if (problem) {
+      setFileError(problem);
+      inputRef.current?.focus();
       return;
     }
     setFileError(null);
@@ -189,19 +274,26 @@ function UploadForm({
       )}
       <div className="field">
         <label htmlFor={inputId}>File</label>
+        <p id={`${inputId}-hint`} className="hint">
+          Up to {formatBytes(MAX_ATTACHMENT_BYTES)}.
+        </p>
         <input
           id={inputId}
           ref={inputRef}
           type="file"
           aria-invalid={fileError ? true : undefined}
-          aria-describedby={fileError ? `${inputId}-error` : undefined}
+          aria-describedby={fileError ? `${inputId}-hint ${inputId}-error` : `${inputId}-hint`}
           onChange={(e) => {
-            setFile(e.target.files?.[0] ?? null);
-            setFileError(null);
+            const chosen = e.target.files?.[0] ?? null;
+            setFile(chosen);
+            // Checked as soon as it is chosen, not after Upload (issue 10, bug 7).
+            setFileError(chosen ? (checkFile(chosen) ?? null) : null);
+            upload.reset();
           }}
         />
         {fileError && (
-          <p id={`${inputId}-error`} className="field-error">
+          // Announced as it appears: it can come from choosing a file, not only from Upload.
+          <p id={`${inputId}-error`} className="field-error" role="alert">
             {fileError}
           </p>
         )}

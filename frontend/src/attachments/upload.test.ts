@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, presignedForm, s3ErrorMessage, uploadToS3, type XhrLike } from './upload';
+import {
+  checkFile,
+  formatBytes,
+  MAX_ATTACHMENT_BYTES,
+  presignedForm,
+  s3ErrorMessage,
+  uploadToS3,
+  type XhrLike,
+} from './upload';
 
 const post = {
   url: 'http://s3.test/bucket',
@@ -124,7 +132,37 @@ describe('helpers', () => {
   it('formats sizes and S3 errors', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(300_000)).toBe('293 KB');
-    expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
+    expect(formatBytes(5 * 1024 * 1024)).toBe('5 MB');
+    expect(formatBytes(1.5 * 1024 * 1024)).toBe('1.5 MB');
+    expect(formatBytes(26_214_400)).toBe('25 MB');
     expect(s3ErrorMessage(403, 'nothing useful')).toBe('Storage refused the file (HTTP 403).');
+  });
+});
+
+describe('a chosen file is checked at once, in human units (issue 10, bug 7)', () => {
+  const file = (size: number, name = 'notes.csv') => ({ name, size });
+
+  it('accepts a file up to the API maximum of 25 MB', () => {
+    expect(MAX_ATTACHMENT_BYTES).toBe(26_214_400);
+    expect(checkFile(file(1))).toBeUndefined();
+    expect(checkFile(file(MAX_ATTACHMENT_BYTES))).toBeUndefined();
+  });
+
+  it('refuses a bigger file, saying both sizes in MB rather than bytes', () => {
+    const message = checkFile(file(30 * 1024 * 1024, 'video.mp4'));
+    expect(message).toBe('video.mp4 is 30 MB; files can be at most 25 MB.');
+    expect(message).not.toMatch(/bytes|26214400/);
+  });
+
+  it('does not call a file just over the limit "25 MB"', () => {
+    expect(checkFile(file(MAX_ATTACHMENT_BYTES + 1, 'a.bin'))).toBe(
+      'a.bin is just over 25 MB; files can be at most 25 MB.',
+    );
+  });
+
+  it('refuses an empty file and a name longer than the API takes', () => {
+    expect(checkFile(file(0))).toBe('The file is empty.');
+    expect(checkFile(file(10, `${'n'.repeat(252)}.txt`))).toMatch(/at most 255 characters/);
+    expect(checkFile(file(10, `${'é'.repeat(251)}.txt`))).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import type { PresignedPost } from '../api/types';
+import { LIMITS } from '../lib/validation';
 
 export interface UploadProgress {
   loaded: number;
@@ -84,6 +85,7 @@ export function uploadToS3(
   });
 }
 
+/** A size as people read it: 512 B, 293 KB, 1.5 MB, 25 MB (binary units, as the API's limit). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   const units = ['KB', 'MB', 'GB'];
@@ -93,5 +95,28 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit += 1;
   }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  const shown = value < 10 ? value.toFixed(1).replace(/\.0$/, '') : value.toFixed(0);
+  return `${shown} ${units[unit]}`;
+}
+
+/** The API's largest attachment (AttachmentCreate.size_bytes; a unit test checks it). */
+export const MAX_ATTACHMENT_BYTES = LIMITS.attachmentBytes.max;
+
+/**
+ * What is wrong with a chosen file before anything is sent, in the words the form shows as
+ * soon as the file is chosen (the API checks the same bounds again).
+ */
+export function checkFile(file: { name: string; size: number }): string | undefined {
+  if (file.size === 0) return 'The file is empty.';
+  if (file.size > MAX_ATTACHMENT_BYTES) {
+    const limit = formatBytes(MAX_ATTACHMENT_BYTES);
+    const size = formatBytes(file.size);
+    // A file a few bytes over would otherwise read "is 25 MB; at most 25 MB".
+    const shown = size === limit ? `just over ${limit}` : size;
+    return `${file.name} is ${shown}; files can be at most ${limit}.`;
+  }
+  if ([...file.name].length > LIMITS.filename.max) {
+    return `The file name is too long (at most ${LIMITS.filename.max} characters).`;
+  }
+  return undefined;
 }

@@ -15,6 +15,8 @@ export const LIMITS = {
   taskDescription: { max: 10000 },
   search: { max: 200 },
   filename: { min: 1, max: 255 },
+  /** An attachment's size in bytes (AttachmentCreate.size_bytes): 25 MB. */
+  attachmentBytes: { max: 26_214_400 },
 } as const;
 
 export type Errors<K extends string> = Partial<Record<K, string>>;

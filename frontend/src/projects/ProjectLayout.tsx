@@ -1,7 +1,8 @@
 import { NavLink, Outlet, useOutletContext } from 'react-router';
+import { isNotFound } from '../api';
 import type { Project } from '../api/types';
 import { permissions } from '../api/types';
-import { ErrorView, Loading } from '../ui/components';
+import { ErrorView, Loading, NotFoundView } from '../ui/components';
 import { useProject, useProjectId } from './hooks';
 
 export interface ProjectContext {
@@ -17,6 +18,14 @@ export function ProjectLayout() {
   const projectId = useProjectId();
   const project = useProject(projectId);
   if (project.isPending) return <Loading label="Loading project…" />;
+  if (project.isError && isNotFound(project.error)) {
+    // No such project, not a member of it (the API answers 404 for both), or a malformed id.
+    return (
+      <NotFoundView title="Project not found" backTo="/" backLabel="Go to your projects">
+        There is no project at this address, or you are not a member of it.
+      </NotFoundView>
+    );
+  }
   if (project.isError) {
     return (
       <ErrorView

@@ -1,12 +1,12 @@
 import { type InfiniteData, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ApiError, api, fieldErrors, unwrap } from '../api';
+import { ApiError, api, fieldErrors, isNotFound, unwrap } from '../api';
 import type { Task, TaskPage as TaskListPage } from '../api/types';
 import { AttachmentsPanel } from '../attachments/AttachmentsPanel';
 import { useMembers } from '../projects/hooks';
 import { useProjectContext } from '../projects/ProjectLayout';
-import { ErrorView, FormError, Loading, PageHeading } from '../ui/components';
+import { ErrorView, FormError, Loading, NotFoundView, PageHeading } from '../ui/components';
 import { removeTask } from './board';
 import { etag, taskKeys, useTask } from './hooks';
 import { TaskForm, type TaskValues, toBody, valuesOf } from './TaskForm';
@@ -53,6 +53,18 @@ export function TaskPage() {
   const { taskId = '' } = useParams();
   const task = useTask(project.id, taskId);
   if (task.isPending) return <Loading label="Loading task…" />;
+  if (task.isError && isNotFound(task.error)) {
+    // A deleted task, or an address with a malformed id: say so, with the way back.
+    return (
+      <NotFoundView
+        title="Task not found"
+        backTo={`/projects/${project.id}`}
+        backLabel="Back to the board"
+      >
+        There is no such task in {project.name}: it may have been deleted, or the address is wrong.
+      </NotFoundView>
+    );
+  }
   if (task.isError) {
     return (
       <ErrorView
@@ -131,7 +143,9 @@ function TaskEditor({
   return (
     <section>
       <p>
-        <Link to={`/projects/${project.id}`}>← Back to the board</Link>
+        <Link to={`/projects/${project.id}`} className="back-link">
+          ← Back to the board
+        </Link>
       </p>
       <PageHeading>{base.title}</PageHeading>
       {!can.editTasks && (

@@ -6,7 +6,8 @@ import {
   useId,
   useRef,
 } from 'react';
-import { messageOf } from '../api/errors';
+import { Link } from 'react-router';
+import { isRetryable, messageOf } from '../api/errors';
 import { hasErrors } from '../lib/validation';
 
 /** The page's main heading; takes focus when the page opens so screen readers announce it. */
@@ -31,6 +32,10 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
+/**
+ * A failed load. "Try again" is offered only where it can help (the network, the server, a
+ * rate limit): a 404 or a 422 comes back the same, so it would be a button that does nothing.
+ */
 export function ErrorView({
   error,
   title = 'Something went wrong',
@@ -45,12 +50,40 @@ export function ErrorView({
       <p>
         <strong>{title}.</strong> {messageOf(error)}
       </p>
-      {onRetry && (
+      {onRetry && isRetryable(error) && (
         <button type="button" className="button-secondary" onClick={onRetry}>
           Try again
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * What a page shows when the thing its address names does not exist, or not for this user (a
+ * 404, or a malformed id): a heading of its own, a sentence, and a way back (issue 10, bug 7).
+ */
+export function NotFoundView({
+  title,
+  children,
+  backTo,
+  backLabel,
+}: {
+  title: string;
+  children: ReactNode;
+  backTo: string;
+  backLabel: string;
+}) {
+  return (
+    <section className="not-found">
+      <PageHeading>{title}</PageHeading>
+      <p>{children}</p>
+      <p>
+        <Link className="button" to={backTo}>
+          {backLabel}
+        </Link>
+      </p>
+    </section>
   );
 }
 

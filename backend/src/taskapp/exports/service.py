@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
+from datetime import UTC, date
+from typing import NamedTuple
+from urllib.parse import quote
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +19,7 @@ from taskapp.exports.models import ONE_ACTIVE_PER_PROJECT, ExportJob, ExportStat
 from taskapp.exports.queue import publish_job
 from taskapp.exports.schemas import ExportOut
 from taskapp.projects.dependencies import ProjectAccess
+from taskapp.projects.models import Project
 
 EXPORT_NOT_FOUND = "Export not found."
 _UNIQUE_VIOLATION = "23505"
@@ -25,6 +31,41 @@ _CREATE_ATTEMPTS = 3
 def export_key(project_id: uuid.UUID, job_id: uuid.UUID) -> str:
     # Deterministic: a redelivered message overwrites the same object (idempotent).
     return f"exports/{project_id}/{job_id}.csv"
+
+
+_SLUG_MAX = 60
+_FALLBACK_SLUG = "project"
+
+
+class ExportFilename(NamedTuple):
+    ascii: str  # e.g. cafe-ete-tasks-2026-12-01.csv: safe in any header, any file system
+    unicode: str  # e.g. café-été-tasks-2026-12-01.csv: the same name keeping its letters
+
+
+def _slug(text: str, not_allowed: str) -> str:
+    slug = re.sub(not_allowed, "-", text.lower()).strip("-")
+    return slug[:_SLUG_MAX].rstrip("-")
+
+
+def export_filename(project_name: str, day: date) -> ExportFilename:
+    """The download's name: the project's name as a slug, then the export's day (UTC), e.g.
+    `launch-plan-tasks-2026-12-01.csv` (docs/decisions/0082). Letters, digits and dashes only,
+    so no quote, slash or line break reaches the Content-Disposition header or a file system."""
+    name = unicodedata.normalize("NFC", project_name)
+    latin = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    suffix = f"-tasks-{day.isoformat()}.csv"
+    ascii_slug = _slug(latin, r"[^a-z0-9]+") or _FALLBACK_SLUG
+    unicode_slug = _slug(name, r"[\W_]+") or _FALLBACK_SLUG
+    return ExportFilename(ascii_slug + suffix, unicode_slug + suffix)
+
+
+def content_disposition(name: ExportFilename) -> str:
+    """RFC 6266: `filename` for every client, `filename*` (RFC 8187, UTF-8) when the name has
+    letters beyond ASCII, which browsers prefer."""
+    value = f'attachment; filename="{name.ascii}"'
+    if name.unicode != name.ascii:
+        value += f"; filename*=UTF-8''{quote(name.unicode, safe='')}"
+    return value
 
 
 def _lost_the_race(exc: IntegrityError) -> bool:
@@ -78,19 +119,21 @@ class ExportService:
         job = await self.session.get(ExportJob, job_id)
         if job is None or job.project_id != access.project_id:
             raise NotFound(EXPORT_NOT_FOUND)
-        return self.describe(job)
+        project = await self.session.get(Project, job.project_id)
+        return self.describe(job, project.name if project is not None else "")
 
-    def describe(self, job: ExportJob) -> ExportOut:
+    def describe(self, job: ExportJob, project_name: str = "") -> ExportOut:
         url = None
         if job.status == ExportStatus.done and job.object_key:
+            # Named when signed: after the project's current name and the day the file was
+            # written (a done job is not updated again).
+            name = export_filename(project_name, job.updated_at.astimezone(UTC).date())
             url = self.aws.s3.generate_presigned_url(
                 "get_object",
                 Params={
                     "Bucket": self.aws.bucket,
                     "Key": job.object_key,
-                    "ResponseContentDisposition": (
-                        f'attachment; filename="tasks-{job.project_id}.csv"'
-                    ),
+                    "ResponseContentDisposition": content_disposition(name),
                 },
                 ExpiresIn=self.settings.presign_ttl_seconds,
             )

@@ -17,16 +17,18 @@ import uuid
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskapp.auth.models import User
 from taskapp.core.aws import Aws
 from taskapp.core.db import Database
 from taskapp.core.settings import Settings
-from taskapp.exports.csv_writer import TaskCsvWriter
+from taskapp.exports.csv_writer import TaskCsvWriter, TaskRow
 from taskapp.exports.models import ExportJob, ExportStatus
 from taskapp.exports.service import export_key
 from taskapp.exports.sweep import SweepReport, sweep
+from taskapp.projects.models import Membership
 from taskapp.tasks.models import Task
 
 logger = logging.getLogger("taskapp.worker")
@@ -154,15 +156,25 @@ class ExportWorker:
         return True
 
     async def _write_csv(self, session: AsyncSession, project_id: uuid.UUID, buffer: Any) -> int:
-        result = await session.stream_scalars(
-            select(Task)
+        # The assignee's name and e-mail only while they are a member of the project, as the
+        # board names them (docs/decisions/0082): someone who left is not disclosed.
+        result = await session.stream(
+            select(Task, User.display_name, User.email)
+            .outerjoin(
+                Membership,
+                and_(
+                    Membership.project_id == Task.project_id,
+                    Membership.user_id == Task.assignee_id,
+                ),
+            )
+            .outerjoin(User, User.id == Membership.user_id)
             .where(Task.project_id == project_id)
             .order_by(Task.created_at, Task.id)
             .execution_options(yield_per=_STREAM_BATCH)
         )
         writer = TaskCsvWriter(buffer)
         async for batch in result.partitions(_STREAM_BATCH):
-            writer.write(batch)
+            writer.write(TaskRow(task, name, email) for task, name, email in batch)
         writer.finish()
         return writer.count
 
