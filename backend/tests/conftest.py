@@ -33,6 +33,7 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test-only")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 TABLES = (
+    "invitations",
     "attachments",
     "export_jobs",
     "tasks",
@@ -66,6 +67,9 @@ def make_settings(endpoints: ServiceEndpoints, queue_url: str, **overrides: obje
         "log_level": "WARNING",
         "database_pool_size": 5,
         "database_app_role": APP_ROLE,
+        # Teams are built through invitations (tests/factories.py); the limit itself is
+        # tested with an app of its own (test_invitations.py).
+        "rate_limit_invitations_per_user": 10_000,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

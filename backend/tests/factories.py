@@ -44,15 +44,47 @@ async def create_project(client: httpx.AsyncClient, owner: Account, name: str = 
     return str(response.json()["id"])
 
 
-async def add_member(
-    client: httpx.AsyncClient, project_id: str, owner: Account, member: Account, role: str
-) -> None:
+async def invite(
+    client: httpx.AsyncClient, project_id: str, owner: Account, email: str, role: str = "member"
+) -> dict[str, Any]:
+    """An invitation through the API; the answer (with its `link`) as JSON."""
     response = await client.post(
-        f"/api/projects/{project_id}/members",
-        json={"email": member.email, "role": role},
+        f"/api/projects/{project_id}/invitations",
+        json={"email": email, "role": role},
         headers=owner.headers,
     )
     assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def token_of(invitation: dict[str, Any]) -> str:
+    """The token in an invitation's link (`/invitations/<token>`)."""
+    link: str = invitation["link"]
+    return link.removeprefix("/invitations/")
+
+
+async def accept(client: httpx.AsyncClient, account: Account, token: str) -> httpx.Response:
+    return await client.post(
+        "/api/invitations/accept", json={"token": token}, headers=account.headers
+    )
+
+
+async def add_member(
+    client: httpx.AsyncClient, project_id: str, owner: Account, member: Account, role: str
+) -> None:
+    """The way people join: an invitation accepted (owners are members made owner)."""
+    invitation = await invite(client, project_id, owner, member.email,
+                              "viewer" if role == "viewer" else "member")  # fmt: skip
+    accepted = await accept(client, member, token_of(invitation))
+    assert accepted.status_code == 200, accepted.text
+    if role == "owner":
+        promoted = await client.patch(
+            f"/api/projects/{project_id}/members/{member.id}",
+            json={"role": "owner"},
+            headers=owner.headers,
+        )
+        assert promoted.status_code == 200, promoted.text
 
 
 async def create_task(

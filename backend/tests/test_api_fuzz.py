@@ -60,7 +60,7 @@ CHECKS = (
     "ignored_auth",
     "use_after_free",
     # Not ensure_resource_availability: it reads any 404 right after a create as "the created
-    # resource is missing", and POST /members answers 404 for an e-mail no account uses.
+    # resource is missing", and the invitation routes answer 404 for a token no link carries.
 )
 
 
@@ -113,6 +113,7 @@ def live_api(stack: Stack) -> Iterator[LiveApi]:
             "rate_limit_api_per_user": 10**9,
             "rate_limit_login_per_ip": 10**9,
             "rate_limit_login_per_account": 10**9,
+            "rate_limit_invitations_per_user": 10**9,
             "access_token_ttl_seconds": 86400,
             "request_deadline_seconds": 30.0,
         }
@@ -167,7 +168,9 @@ def seed(url: str) -> Seed:
         owner, mate = sign_up("owner"), sign_up("mate")
         token, mate_token = owner["tokens"]["access_token"], mate["tokens"]["access_token"]
         project = post("/api/projects", {"name": "Fuzzed"}, token)["id"]
-        post(f"/api/projects/{project}/members", {"email": "fuzz-mate@example.com"}, token)
+        invited = post(f"/api/projects/{project}/invitations",
+                       {"email": "fuzz-mate@example.com"}, token)  # fmt: skip
+        post("/api/invitations/accept", {"token": invited["link"].rsplit("/", 1)[1]}, mate_token)
         tasks = [post(f"/api/projects/{project}/tasks", {"title": f"T{i}"}, token)["id"]
                  for i in range(3)]  # fmt: skip
         base = f"/api/projects/{project}/tasks/{tasks[0]}/attachments"
@@ -181,8 +184,9 @@ def seed(url: str) -> Seed:
         post(f"{base}/{attachment}/confirm", {}, token)
         export = post(f"/api/projects/{project}/exports", {}, token)["id"]
         theirs = post("/api/projects", {"name": "Theirs"}, mate_token)["id"]
-        post(f"/api/projects/{theirs}/members",
-             {"email": "fuzz-owner@example.com", "role": "viewer"}, mate_token)  # fmt: skip
+        ours = post(f"/api/projects/{theirs}/invitations",
+                    {"email": "fuzz-owner@example.com", "role": "viewer"}, mate_token)  # fmt: skip
+        post("/api/invitations/accept", {"token": ours["link"].rsplit("/", 1)[1]}, token)
         ids = {
             "projects": [project, theirs],
             "tasks": tasks,

@@ -1,6 +1,7 @@
 """The authorisation matrix: every project-scoped route, for anonymous, a stranger, and each
 role. Anonymous gets 401, a stranger 404 (no disclosure), a role below the route's minimum
-403, and the minimum role succeeds."""
+403, and the minimum role succeeds. (The invitation link's own routes, /api/invitations/*, are
+not project-scoped: test_invitations.py covers them for every role.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.factories import Account, Team, assert_error, create_task, make_team, sign_up
+from tests.factories import (
+    Account,
+    Team,
+    assert_error,
+    create_task,
+    invite,
+    make_team,
+    sign_up,
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,10 @@ ROUTES = [
     Route("PATCH", "/api/projects/{project}", "owner", {"name": "Renamed"}),
     Route("DELETE", "/api/projects/{project}", "owner"),
     Route("GET", "/api/projects/{project}/members", "viewer"),
-    Route("POST", "/api/projects/{project}/members", "owner", {"email": "{extra_email}"}),
+    Route("POST", "/api/projects/{project}/leave", "viewer"),
+    Route("GET", "/api/projects/{project}/invitations", "owner"),
+    Route("POST", "/api/projects/{project}/invitations", "owner", {"email": "{extra_email}"}),
+    Route("DELETE", "/api/projects/{project}/invitations/{invitation}", "owner"),
     Route("PATCH", "/api/projects/{project}/members/{viewer}", "owner", {"role": "member"}),
     Route("DELETE", "/api/projects/{project}/members/{viewer}", "owner"),
     Route("GET", "/api/projects/{project}/tasks", "viewer"),
@@ -62,6 +74,7 @@ async def _world(client: httpx.AsyncClient) -> tuple[Team, dict[str, str]]:
         f"/api/projects/{team.project_id}/exports", headers=team.owner.headers
     )
     extra = await sign_up(client, "extra")
+    pending = await invite(client, team.project_id, team.owner, "pending@example.com")
     ids = {
         "project": team.project_id,
         "task": task["id"],
@@ -69,6 +82,7 @@ async def _world(client: httpx.AsyncClient) -> tuple[Team, dict[str, str]]:
         "export": export.json()["id"],
         "viewer": team.viewer.id,
         "extra_email": extra.email,
+        "invitation": pending["invitation"]["id"],
     }
     return team, ids
 

@@ -143,7 +143,7 @@ class TestNulCharacters:
             ("POST", "/api/projects", {"name": "ok", "description": NUL}, "description"),
             ("PATCH", project, {"name": NUL}, "name"),
             ("PATCH", project, {"description": NUL}, "description"),
-            ("POST", f"{project}/members", {"email": f"{NUL}@example.com"}, "email"),
+            ("POST", f"{project}/invitations", {"email": f"{NUL}@example.com"}, "email"),
             ("POST", f"{project}/tasks", {"title": NUL}, "title"),
             ("POST", f"{project}/tasks", {"title": "ok", "description": NUL}, "description"),
             ("PATCH", task_url, {"title": NUL}, "title"),

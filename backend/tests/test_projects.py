@@ -89,21 +89,19 @@ class TestMembers:
         )
         assert_error(await client.delete(base, headers=team.owner.headers), 409)
 
-    async def test_adding_twice_or_an_unknown_email(self, client: httpx.AsyncClient) -> None:
+    async def test_no_one_is_added_without_consent(self, client: httpx.AsyncClient) -> None:
+        """The old "add by e-mail" route is gone (issue 11): people join by accepting an
+        invitation (test_invitations.py)."""
         team = await make_team(client)
-        base = f"/api/projects/{team.project_id}/members"
-        again = await client.post(
-            base, json={"email": team.member.email, "role": "viewer"}, headers=team.owner.headers
+        response = await client.post(
+            f"/api/projects/{team.project_id}/members",
+            json={"email": team.stranger.email, "role": "viewer"},
+            headers=team.owner.headers,
         )
-        assert_error(again, 409, "conflict")
-        unknown = await client.post(
-            base, json={"email": "ghost@example.com", "role": "viewer"}, headers=team.owner.headers
-        )
-        assert_error(unknown, 404, "not_found")
-        bad_role = await client.post(
-            base, json={"email": team.stranger.email, "role": "admin"}, headers=team.owner.headers
-        )
-        assert_error(bad_role, 422)
+        assert_error(response, 405, "method_not_allowed")
+        assert response.headers["Allow"] == "GET"
+        stranger_sees = await client.get("/api/projects", headers=team.stranger.headers)
+        assert stranger_sees.json()["items"] == []
 
     async def test_removed_member_loses_cached_task_pages(self, client: httpx.AsyncClient) -> None:
         team = await make_team(client)
@@ -113,6 +111,56 @@ class TestMembers:
             f"/api/projects/{team.project_id}/members/{team.member.id}", headers=team.owner.headers
         )
         assert_error(await client.get(tasks_url, headers=team.member.headers), 404)
+
+
+class TestLeaving:
+    @pytest.mark.parametrize("role", ["viewer", "member"])
+    async def test_a_member_leaves_and_loses_access_at_once(
+        self, client: httpx.AsyncClient, role: str
+    ) -> None:
+        team = await make_team(client)
+        leaver = team.viewer if role == "viewer" else team.member
+        tasks_url = f"/api/projects/{team.project_id}/tasks"
+        # Warm the caches the leaver could be served from (ADR 0085).
+        assert (await client.get(tasks_url, headers=leaver.headers)).status_code == 200
+        assert len((await client.get("/api/projects", headers=leaver.headers)).json()["items"]) == 1
+        left = await client.post(f"/api/projects/{team.project_id}/leave", headers=leaver.headers)
+        assert left.status_code == 204, left.text
+        assert_error(await client.get(tasks_url, headers=leaver.headers), 404)
+        assert (await client.get("/api/projects", headers=leaver.headers)).json()["items"] == []
+        members = await client.get(
+            f"/api/projects/{team.project_id}/members", headers=team.owner.headers
+        )
+        assert leaver.id not in {m["user_id"] for m in members.json()["items"]}
+        # Gone is gone: leaving again is a 404 like any project one is not in.
+        again = await client.post(f"/api/projects/{team.project_id}/leave", headers=leaver.headers)
+        assert_error(again, 404, "not_found")
+
+    async def test_the_last_owner_cannot_leave(self, client: httpx.AsyncClient) -> None:
+        team = await make_team(client)
+        url = f"/api/projects/{team.project_id}/leave"
+        refused = assert_error(await client.post(url, headers=team.owner.headers), 409, "conflict")
+        assert "last owner" in refused["error"]["message"]
+        # With a second owner, either may leave; then the other is the last one.
+        await client.patch(
+            f"/api/projects/{team.project_id}/members/{team.member.id}",
+            json={"role": "owner"},
+            headers=team.owner.headers,
+        )
+        assert (await client.post(url, headers=team.owner.headers)).status_code == 204
+        assert_error(await client.post(url, headers=team.member.headers), 409, "conflict")
+
+    async def test_two_owners_leaving_at_once_leave_one(self, client: httpx.AsyncClient) -> None:
+        a = await sign_up(client, "owner-a")
+        b = await sign_up(client, "owner-b")
+        for _ in range(10):
+            project_id = await create_project(client, a)
+            await add_member(client, project_id, a, b, "owner")
+            statuses = await asyncio.gather(
+                *(client.post(f"/api/projects/{project_id}/leave", headers=p.headers)
+                  for p in (a, b))
+            )  # fmt: skip
+            assert sorted(r.status_code for r in statuses) == [204, 409]
 
 
 class TestOwnersUnderConcurrency:

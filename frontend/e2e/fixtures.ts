@@ -1,7 +1,7 @@
 // The fixtures every spec uses (import { test, expect } from './fixtures'):
 // - `owner`, `member`, `viewer`, `stranger`: a fresh user per test, signed up through the API,
 //   each in a browser context of its own, already signed in; `owner.project` is a new project
-//   the others belong to with their role (the stranger belongs to none).
+//   the others joined with their role by accepting an invitation (the stranger belongs to none).
 // - `newAccount()`: one more user (API session only), e.g. to log in through the form.
 // - `expectAccessible(page, state)`: the axe gate of docs/decisions/0072.
 // - every page of the test (the built-in `page` and the actors') is watched: an uncaught error
@@ -109,14 +109,16 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   },
   member: async ({ owner, newAccount, browser, stack, pageErrors }, use) => {
     const { tokens, ...account } = await newAccount('Maya Member');
-    await owner.api.addMember(owner.project.id, account.email, 'member');
+    const invitation = await owner.api.invite(owner.project.id, account.email, 'member');
+    await account.api.acceptInvitation(invitation.link);
     const context = await signedInContext(browser, stack, tokens, pageErrors);
     await use({ ...account, page: await context.newPage() });
     await context.close();
   },
   viewer: async ({ owner, newAccount, browser, stack, pageErrors }, use) => {
     const { tokens, ...account } = await newAccount('Victor Viewer');
-    await owner.api.addMember(owner.project.id, account.email, 'viewer');
+    const invitation = await owner.api.invite(owner.project.id, account.email, 'viewer');
+    await account.api.acceptInvitation(invitation.link);
     const context = await signedInContext(browser, stack, tokens, pageErrors);
     await use({ ...account, page: await context.newPage() });
     await context.close();

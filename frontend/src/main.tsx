@@ -6,6 +6,7 @@ import { ApiError } from './api';
 import { AuthProvider } from './auth/AuthContext';
 import { AccountPage, LoginPage, SignupPage } from './auth/pages';
 import { ExportPage } from './exports/ExportPage';
+import { AcceptInvitationPage } from './projects/AcceptInvitationPage';
 import { MembersPage } from './projects/MembersPage';
 import { ProjectLayout } from './projects/ProjectLayout';
 import { ProjectSettingsPage } from './projects/ProjectSettingsPage';
@@ -34,6 +35,7 @@ const router = createBrowserRouter([
     children: [
       { index: true, element: <ProjectsPage /> },
       { path: 'account', element: <AccountPage /> },
+      { path: 'invitations/:token', element: <AcceptInvitationPage /> },
       {
         path: 'projects/:projectId',
         element: <ProjectLayout />,

@@ -29,6 +29,8 @@ from taskapp.core.settings import Settings, get_settings
 from taskapp.core.tracing import configure_tracing
 from taskapp.exports.router import router as exports_router
 from taskapp.health.router import router as health_router
+from taskapp.invitations.delivery import LogInvitationSender
+from taskapp.invitations.router import router as invitations_router
 from taskapp.projects.router import router as projects_router
 from taskapp.tasks.cached_reads import CachedTaskReads
 from taskapp.tasks.router import router as tasks_router
@@ -73,12 +75,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(redis)
     app.state.aws = Aws(settings)
     app.state.tokens = TokenService(settings)
+    # The copy-link flow; an SES sender replaces it when e-mail is set up (ADR 0083).
+    app.state.invitation_sender = LogInvitationSender(settings.public_app_url)
 
     install_error_handlers(app)
     for router in (
         health_router,
         auth_router,
         projects_router,
+        invitations_router,
         tasks_router,
         attachments_router,
         exports_router,

@@ -4,6 +4,7 @@ from taskapp.attachments.models import Attachment
 from taskapp.auth.models import RefreshToken, User
 from taskapp.core.db import Base
 from taskapp.exports.models import ExportJob
+from taskapp.invitations.models import Invitation
 from taskapp.projects.models import Membership, Project
 from taskapp.tasks.models import Task
 
@@ -12,6 +13,7 @@ metadata = Base.metadata
 __all__ = [
     "Attachment",
     "ExportJob",
+    "Invitation",
     "Membership",
     "Project",
     "RefreshToken",

@@ -12,6 +12,8 @@ export type Project = Schemas['ProjectOut'];
 export type Task = Schemas['TaskOut'];
 export type TaskCreate = Schemas['TaskCreate'];
 export type Role = Schemas['Role'];
+export type InvitableRole = Schemas['InvitableRole'];
+export type InvitationCreated = Schemas['InvitationCreated'];
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -86,8 +88,18 @@ export class ApiSession {
     return this.json<Task>('POST', `/projects/${projectId}/tasks`, task);
   }
 
-  addMember(projectId: string, email: string, role: Role): Promise<unknown> {
-    return this.json('POST', `/projects/${projectId}/members`, { email, role });
+  /** An invitation (owners); the answer carries the link, `/invitations/<token>`. */
+  invite(projectId: string, email: string, role: InvitableRole): Promise<InvitationCreated> {
+    return this.json<InvitationCreated>('POST', `/projects/${projectId}/invitations`, {
+      email,
+      role,
+    });
+  }
+
+  /** Accepts an invitation as this user: the way anyone joins a project (issue 11). */
+  acceptInvitation(link: string): Promise<Project> {
+    const token = link.replace(/^.*\/invitations\//, '');
+    return this.json<Project>('POST', '/invitations/accept', { token });
   }
 
   private async logIn(): Promise<void> {

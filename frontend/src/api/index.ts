@@ -6,5 +6,5 @@ export const { api, session } = createApi();
 void session.start();
 
 export { BROWSER_HEADERS } from './client';
-export { ApiError, fieldErrors, messageOf, unwrap } from './errors';
+export { ApiError, fieldErrors, isNotFound, isRetryable, messageOf, unwrap } from './errors';
 export type { components } from './schema';

@@ -5,6 +5,10 @@ export type User = Schemas['UserOut'];
 export type Project = Schemas['ProjectOut'];
 export type Member = Schemas['MemberOut'];
 export type Role = Schemas['Role'];
+export type InvitableRole = Schemas['InvitableRole'];
+export type Invitation = Schemas['InvitationOut'];
+export type InvitationCreated = Schemas['InvitationCreated'];
+export type InvitationPreview = Schemas['InvitationPreview'];
 export type Task = Schemas['TaskOut'];
 export type TaskStatus = Schemas['TaskStatus'];
 export type TaskPriority = Task['priority'];
@@ -18,6 +22,8 @@ export type ExportJob = Schemas['ExportOut'];
 export const TASK_STATUSES: readonly TaskStatus[] = ['todo', 'in_progress', 'done'];
 export const TASK_PRIORITIES: readonly TaskPriority[] = ['low', 'medium', 'high', 'urgent'];
 export const ROLES: readonly Role[] = ['owner', 'member', 'viewer'];
+/** The roles an invitation offers (owners are made by changing a member's role). */
+export const INVITABLE_ROLES: readonly InvitableRole[] = ['member', 'viewer'];
 export const TASK_SORTS = [
   '-created_at',
   'created_at',

@@ -84,7 +84,10 @@ export function LoginPage() {
         </button>
       </form>
       <p>
-        New here? <Link to="/signup">Create an account</Link>
+        New here?{' '}
+        <Link to="/signup" state={{ from: returnTo }}>
+          Create an account
+        </Link>
       </p>
     </main>
   );
@@ -93,6 +96,7 @@ export function LoginPage() {
 export function SignupPage() {
   const { signedIn, signIn } = useAuth();
   const navigate = useNavigate();
+  const returnTo = useReturnTo();
   const formRef = useRef<HTMLFormElement>(null);
   const [values, setValues] = useState({ email: '', displayName: '', password: '' });
   const [errors, setErrors] = useState<Errors<'email' | 'displayName' | 'password'>>({});
@@ -110,11 +114,11 @@ export function SignupPage() {
       ),
     onSuccess: (data) => {
       signIn(data.tokens);
-      navigate('/', { replace: true });
+      navigate(returnTo, { replace: true });
     },
   });
 
-  if (signedIn && !signup.isPending && !signup.isSuccess) return <Navigate to="/" replace />;
+  if (signedIn && !signup.isPending && !signup.isSuccess) return <Navigate to={returnTo} replace />;
 
   const server = fieldErrors(signup.error);
   const set = (key: keyof typeof values) => (e: { target: { value: string } }) =>
@@ -162,7 +166,10 @@ export function SignupPage() {
         </button>
       </form>
       <p>
-        Already have an account? <Link to="/login">Log in</Link>
+        Already have an account?{' '}
+        <Link to="/login" state={{ from: returnTo }}>
+          Log in
+        </Link>
       </p>
     </main>
   );

@@ -27,6 +27,7 @@ function bounds(schema: string, property: string) {
 describe('the client-side bounds are the API bounds', () => {
   it.each([
     ['SignupRequest', 'email', LIMITS.email],
+    ['InvitationCreate', 'email', LIMITS.email],
     ['SignupRequest', 'password', LIMITS.password],
     ['SignupRequest', 'display_name', LIMITS.displayName],
     ['LoginRequest', 'password', LIMITS.loginPassword],
@@ -42,6 +43,15 @@ describe('the client-side bounds are the API bounds', () => {
     const api = bounds(schema, property);
     expect(api.max).toBe(limits.max);
     expect(api.min ?? 0).toBe('min' in limits ? limits.min : 0);
+  });
+});
+
+describe('the attachment size bound is the API bound', () => {
+  it('AttachmentCreate.size_bytes', () => {
+    const properties = schemas.AttachmentCreate?.properties as unknown as
+      | Record<string, { maximum?: number }>
+      | undefined;
+    expect(properties?.size_bytes?.maximum).toBe(LIMITS.attachmentBytes.max);
   });
 });
 

@@ -1,7 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { api, unwrap } from '../api';
-import { ROLES, type Role } from '../api/types';
+import {
+  INVITABLE_ROLES,
+  type InvitableRole,
+  type InvitationCreated,
+  ROLES,
+  type Role,
+} from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { type Errors, LIMITS, validateInvite } from '../lib/validation';
 import {
@@ -14,8 +21,10 @@ import {
   SelectField,
   submitIfValid,
 } from '../ui/components';
-import { projectKeys, useMembers } from './hooks';
+import { projectKeys, useInvitations, useMembers } from './hooks';
 import { useProjectContext } from './ProjectLayout';
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function MembersPage() {
   const { project, can } = useProjectContext();
@@ -134,27 +143,94 @@ export function MembersPage() {
           </tbody>
         </table>
       )}
-      {can.manageMembers && <InviteForm projectId={project.id} onDone={invalidate} />}
+      {can.manageMembers && <PendingInvitations projectId={project.id} />}
+      {can.manageMembers && <InviteForm projectId={project.id} />}
+      <LeaveProject projectId={project.id} projectName={project.name} />
     </section>
   );
 }
 
-function InviteForm({ projectId, onDone }: { projectId: string; onDone: () => void }) {
+function PendingInvitations({ projectId }: { projectId: string }) {
+  const invitations = useInvitations(projectId, true);
+  const queryClient = useQueryClient();
+  const revoke = useMutation({
+    mutationFn: async (invitationId: string) =>
+      unwrap(
+        await api.DELETE('/api/projects/{project_id}/invitations/{invitation_id}', {
+          params: { path: { project_id: projectId, invitation_id: invitationId } },
+        }),
+      ),
+    onSettled: () =>
+      queryClient.invalidateQueries({ queryKey: projectKeys.invitations(projectId) }),
+  });
+  return (
+    <section aria-labelledby="pending-heading">
+      <h2 id="pending-heading">Pending invitations</h2>
+      <FormError error={revoke.error} />
+      {invitations.isPending ? (
+        <Loading label="Loading invitations…" />
+      ) : invitations.isError ? (
+        <ErrorView error={invitations.error} onRetry={() => invitations.refetch()} />
+      ) : invitations.data.length === 0 ? (
+        <p className="muted">No pending invitations.</p>
+      ) : (
+        <table className="table">
+          <caption className="visually-hidden">Invitations not yet accepted</caption>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Invited by</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {invitations.data.map((invitation) => (
+              <tr key={invitation.id}>
+                <td>{invitation.email}</td>
+                <td>
+                  <span className={`badge badge-${invitation.role}`}>{invitation.role}</span>
+                </td>
+                <td>{invitation.invited_by_name ?? '—'}</td>
+                <td>{dateFormat.format(new Date(invitation.expires_at))}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="button-secondary"
+                    disabled={revoke.isPending}
+                    onClick={() => revoke.mutate(invitation.id)}
+                    aria-label={`Revoke the invitation to ${invitation.email}`}
+                  >
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function InviteForm({ projectId }: { projectId: string }) {
+  const queryClient = useQueryClient();
   const formRef = useRef<HTMLFormElement>(null);
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('member');
+  const [role, setRole] = useState<InvitableRole>('member');
   const [errors, setErrors] = useState<Errors<'email'>>({});
   const invite = useMutation({
     mutationFn: async () =>
       unwrap(
-        await api.POST('/api/projects/{project_id}/members', {
+        await api.POST('/api/projects/{project_id}/invitations', {
           params: { path: { project_id: projectId } },
           body: { email: email.trim(), role },
         }),
       ),
     onSuccess: () => {
       setEmail('');
-      onDone();
+      return queryClient.invalidateQueries({ queryKey: projectKeys.invitations(projectId) });
     },
   });
   const submit = (event: FormEvent) =>
@@ -164,13 +240,12 @@ function InviteForm({ projectId, onDone }: { projectId: string; onDone: () => vo
   return (
     <form ref={formRef} onSubmit={submit} noValidate aria-labelledby="invite-heading">
       <h2 id="invite-heading">Invite someone</h2>
-      <p className="muted">They need an account already; they get access at once.</p>
+      <p className="muted">
+        They get a link to accept, and join once they log in with this email (signing up first if
+        they have no account). The link works once and expires after a week.
+      </p>
       <FormError error={invite.error} />
-      {invite.isSuccess && (
-        <p className="notice" role="status">
-          {invite.data.display_name} is now a {invite.data.role}.
-        </p>
-      )}
+      {invite.isSuccess && <InvitationLink created={invite.data} />}
       <Field
         label="Email of the person to invite"
         type="email"
@@ -179,8 +254,12 @@ function InviteForm({ projectId, onDone }: { projectId: string; onDone: () => vo
         onChange={(e) => setEmail(e.target.value)}
         error={errors.email}
       />
-      <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-        {ROLES.map((r) => (
+      <SelectField
+        label="Role"
+        value={role}
+        onChange={(e) => setRole(e.target.value as InvitableRole)}
+      >
+        {INVITABLE_ROLES.map((r) => (
           <option key={r} value={r}>
             {r}
           </option>
@@ -190,5 +269,101 @@ function InviteForm({ projectId, onDone }: { projectId: string; onDone: () => vo
         {invite.isPending ? 'Inviting…' : 'Invite'}
       </button>
     </form>
+  );
+}
+
+/** The copy-link box: until invitations go out by e-mail, the owner shares the link. */
+function InvitationLink({ created }: { created: InvitationCreated }) {
+  const id = useId();
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const url = new URL(created.link, window.location.origin).toString();
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied('yes');
+    } catch {
+      setCopied('no');
+    }
+  };
+  const { invitation } = created;
+  return (
+    <div className="notice invitation-link">
+      <p role="status">
+        Invitation created for {invitation.email} as a {invitation.role}. Send them this link; it
+        works once and expires on {dateFormat.format(new Date(invitation.expires_at))}.
+      </p>
+      <label htmlFor={id}>Invitation link</label>
+      <div className="button-row">
+        <input id={id} readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
+        <button type="button" className="button-secondary" onClick={copy}>
+          Copy link
+        </button>
+      </div>
+      {copied && (
+        <p role="status">
+          {copied === 'yes' ? 'Link copied.' : 'Copying failed: select the link and copy it.'}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function LeaveProject({ projectId, projectName }: { projectId: string; projectName: string }) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [confirming, setConfirming] = useState(false);
+  const leave = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST('/api/projects/{project_id}/leave', {
+          params: { path: { project_id: projectId } },
+        }),
+      ),
+    onSuccess: async () => {
+      queryClient.removeQueries({ queryKey: projectKeys.one(projectId) });
+      // Refetch the (inactive) list before going there, so the project never shows again.
+      await queryClient.invalidateQueries({
+        queryKey: projectKeys.all,
+        exact: true,
+        refetchType: 'all',
+      });
+      navigate('/', { replace: true });
+    },
+  });
+  return (
+    <section aria-labelledby="leave-heading">
+      <h2 id="leave-heading">Leave this project</h2>
+      <p className="muted">
+        You lose access at once; an owner can invite you again. A project's last owner cannot leave
+        it.
+      </p>
+      <FormError error={leave.error} />
+      {confirming ? (
+        <div className="button-row">
+          <button
+            type="button"
+            className="button-danger"
+            disabled={leave.isPending}
+            onClick={() => leave.mutate()}
+          >
+            {leave.isPending ? 'Leaving…' : `Yes, leave “${projectName}”`}
+          </button>
+          <button
+            type="button"
+            className="button-secondary"
+            onClick={() => {
+              setConfirming(false);
+              leave.reset();
+            }}
+          >
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="button-secondary" onClick={() => setConfirming(true)}>
+          Leave project…
+        </button>
+      )}
+    </section>
   );
 }

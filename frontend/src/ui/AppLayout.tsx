@@ -18,7 +18,14 @@ export function AppLayout() {
     );
   }
   if (!signedIn) {
-    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+    // An invitation link opened logged out: say why, and come back to it after logging in or
+    // signing up (auth/pages.tsx keeps `from` across the two).
+    const notice = location.pathname.startsWith('/invitations/')
+      ? 'Log in to accept the invitation, or create an account with the email it was sent to.'
+      : undefined;
+    return (
+      <Navigate to="/login" replace state={{ from: location.pathname + location.search, notice }} />
+    );
   }
   return (
     <>
@@ -36,7 +43,7 @@ export function AppLayout() {
           <NavLink to="/account">Account</NavLink>
         </nav>
         <div className="user">
-          {user && <span className="muted">{user.display_name}</span>}
+          {user && <span className="muted user-name">{user.display_name}</span>}
           <button
             type="button"
             className="button-secondary"

@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.update({k: v for k, v in FAKE_AWS_CREDENTIALS.items() if k not in os.environ})
         queue_url = provision_aws(aws_url, BUCKET, QUEUE)
         env = app_environment(endpoints, queue_url, port, os.environ)
+        # Invitation links in the API log open the app through the edge (ADR 0083).
+        env.setdefault("APP_PUBLIC_APP_URL", f"http://127.0.0.1:{edge_port}")
         migrate(Settings(**_app_settings(env)))  # type: ignore[arg-type]
         logs = stack.data_root
         api = ManagedProcess(

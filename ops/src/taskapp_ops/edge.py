@@ -286,7 +286,14 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(
         args.dist, args.api_url, headers, origin_verify=(header, secret) if secret else None
     )
-    config: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "warning"}
+    config: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "warning",
+        # Clients that reuse an idle connection the server is closing get a reset (Node's
+        # fetch does not retry it); keep idle connections as long as the API does (ADR 0099).
+        "timeout_keep_alive": 75,
+    }
     uvicorn.run(app, proxy_headers=False, server_header=False, **config)
     return 0
 

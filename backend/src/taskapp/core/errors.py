@@ -93,6 +93,12 @@ class Conflict(AppError):
     message = "The request conflicts with the current state."
 
 
+class Gone(AppError):
+    status_code = 410
+    code = "gone"
+    message = "This is no longer available."
+
+
 class PreconditionFailed(AppError):
     status_code = 412
     code = "precondition_failed"

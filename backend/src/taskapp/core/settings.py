@@ -184,6 +184,17 @@ class Settings(DatabaseSettings):
     # of a whole project, and a project has at most one export queued or running anyway.
     rate_limit_exports_per_user: int = Field(default=10, ge=1)
 
+    # Invitations (ADR 0083): how long a link stays valid, how many may wait per project, and
+    # how many an owner may send per minute (each one is a link to someone's inbox once SES
+    # sends them).
+    invitation_ttl_seconds: int = Field(default=7 * 86400, ge=300, le=30 * 86400)
+    # The app's address as people open it (e.g. https://tasks.example.com), which makes the
+    # invitation links that leave the app (the log line today, e-mail later) absolute. Unset:
+    # they are paths (`/invitations/<token>`); `make dev` sets it to the local edge.
+    public_app_url: str | None = Field(default=None, pattern=r"^https?://[^/?#\s]+$")
+    invitations_pending_per_project: int = Field(default=100, ge=1, le=10_000)
+    rate_limit_invitations_per_user: int = Field(default=20, ge=1)
+
     # Tracing: OTLP over HTTP, e.g. the ADOT collector sidecar at http://localhost:4318.
     otlp_endpoint: str | None = None
 

@@ -18,7 +18,6 @@ from taskapp.core.errors import (
 from taskapp.core.responses import JsonResponse
 from taskapp.projects.dependencies import ProjectOwner, ProjectViewer
 from taskapp.projects.schemas import (
-    MemberAdd,
     MemberList,
     MemberOut,
     MemberUpdate,
@@ -108,18 +107,6 @@ async def list_members(access: ProjectViewer, service: Service) -> MemberList:
     return await service.list_members(access)
 
 
-@router.post(
-    "/{project_id}/members",
-    operation_id="add_member",
-    summary="Add someone to the project by email (owners)",
-    status_code=status.HTTP_201_CREATED,
-    response_model=MemberOut,
-    responses=error_responses(*PROJECT_ERRORS, Conflict),
-)
-async def add_member(body: MemberAdd, access: ProjectOwner, service: Service) -> MemberOut:
-    return await service.add_member(access, body.email, body.role)
-
-
 @router.patch(
     "/{project_id}/members/{user_id}",
     operation_id="change_member_role",
@@ -142,3 +129,14 @@ async def change_member_role(
 )
 async def remove_member(user_id: uuid.UUID, access: ProjectOwner, service: Service) -> None:
     await service.remove_member(access, user_id)
+
+
+@router.post(
+    "/{project_id}/leave",
+    operation_id="leave_project",
+    summary="Leave the project (any member; not its last owner)",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(*PROJECT_ERRORS, Conflict),
+)
+async def leave_project(access: ProjectViewer, service: Service) -> None:
+    await service.leave(access)

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import MISSING, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import MISSING, BaseModel, ConfigDict, Field, StringConstraints
 
 from taskapp.core.schemas import Text
 from taskapp.projects.models import Role
@@ -41,12 +41,6 @@ class ProjectOut(BaseModel):
 
 class ProjectList(BaseModel):
     items: list[ProjectOut]
-
-
-class MemberAdd(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    email: Annotated[EmailStr, Field(max_length=320)]
-    role: Role = Role.member
 
 
 class MemberUpdate(BaseModel):

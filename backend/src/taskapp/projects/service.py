@@ -106,7 +106,7 @@ class ProjectService:
     async def delete(self, access: ProjectAccess, aws: Aws) -> None:
         # Locked, so no member is added between reading the members (whose project lists
         # are invalidated) and the delete.
-        await self._lock_as_owner(access)
+        await self.lock_as_owner(access)
         keys = await attachment_storage.object_keys_for_project(self.session, access.project_id)
         await self._invalidate_project(access.project_id)
         await repository.delete_project(self.session, access.project_id)
@@ -127,22 +127,49 @@ class ProjectService:
             ]
         )
 
-    async def add_member(self, access: ProjectAccess, email: str, role: Role) -> MemberOut:
-        await self._lock_as_owner(access)
-        user = await users.get_user_by_email(self.session, email)
-        if user is None:
-            raise NotFound("No account uses this email; ask them to sign up first.")
-        if await repository.get_membership(self.session, access.project_id, user.id):
-            raise Conflict("This person is already a member of the project.")
-        self.session.add(Membership(project_id=access.project_id, user_id=user.id, role=role))
-        await self.session.flush()
-        self._invalidate_membership(access.project_id, user.id)
-        return MemberOut(
-            user_id=user.id, email=user.email, display_name=user.display_name, role=role
+    async def lock(self, project_id: uuid.UUID) -> Project:
+        """Lock the project for a membership change by someone who need not be its owner (an
+        invitee joining, a member leaving): the same lock as `lock_as_owner` (ADR 0088)."""
+        if not await repository.lock_project(self.session, project_id):
+            raise NotFound(PROJECT_NOT_FOUND)
+        project = await repository.get_project(self.session, project_id)
+        assert project is not None  # noqa: S101 - locked above, in this transaction
+        return project
+
+    async def join(self, project_id: uuid.UUID, user_id: uuid.UUID, role: Role) -> ProjectOut:
+        """Make the user a member with `role` (an accepted invitation); someone already a
+        member keeps the role they have."""
+        project = await self.lock(project_id)
+        membership = await repository.get_membership_now(self.session, project_id, user_id)
+        if membership is None:
+            self.session.add(Membership(project_id=project_id, user_id=user_id, role=role))
+            await self.session.flush()
+            self._invalidate_membership(project_id, user_id)
+        else:
+            role = membership.role
+        return _project_out(project, role)
+
+    async def leave(self, access: ProjectAccess) -> None:
+        """The caller leaves the project; its last owner cannot (409)."""
+        await self.lock(access.project_id)
+        membership = await repository.get_membership_now(
+            self.session, access.project_id, access.user_id
         )
+        if membership is None:
+            raise NotFound(PROJECT_NOT_FOUND)
+        if membership.role == Role.owner and (
+            await repository.count_owners(self.session, access.project_id) <= 1
+        ):
+            raise Conflict(
+                "You are the last owner of this project, so you cannot leave it: make someone "
+                "else owner first, or delete the project."
+            )
+        await self.session.delete(membership)
+        await self.session.flush()
+        self._invalidate_membership(access.project_id, access.user_id)
 
     async def change_role(self, access: ProjectAccess, user_id: uuid.UUID, role: Role) -> MemberOut:
-        await self._lock_as_owner(access)
+        await self.lock_as_owner(access)
         membership = await self._membership(access.project_id, user_id)
         if membership.role == Role.owner and role != Role.owner:
             await self._keep_an_owner(access.project_id)
@@ -156,7 +183,7 @@ class ProjectService:
         )
 
     async def remove_member(self, access: ProjectAccess, user_id: uuid.UUID) -> None:
-        await self._lock_as_owner(access)
+        await self.lock_as_owner(access)
         membership = await self._membership(access.project_id, user_id)
         if membership.role == Role.owner:
             await self._keep_an_owner(access.project_id)
@@ -164,7 +191,7 @@ class ProjectService:
         await self.session.flush()
         self._invalidate_membership(access.project_id, user_id)
 
-    async def _lock_as_owner(self, access: ProjectAccess) -> None:
+    async def lock_as_owner(self, access: ProjectAccess) -> None:
         """Serialise membership changes per project (ADR 0088): lock the project row, then
         read again what the checks rely on. Without the lock two owners leaving (or demoting
         each other) at once each count two owners and both go ahead, leaving none. The
@@ -187,6 +214,6 @@ class ProjectService:
         return membership
 
     async def _keep_an_owner(self, project_id: uuid.UUID) -> None:
-        # Counted under the project lock (_lock_as_owner), so no concurrent change slips in.
+        # Counted under the project lock (lock_as_owner), so no concurrent change slips in.
         if await repository.count_owners(self.session, project_id) <= 1:
             raise Conflict("A project needs at least one owner; make someone else owner first.")
