@@ -6,9 +6,11 @@ import asyncio
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from taskapp.core.single_flight import SingleFlight
+from tests.conftest import Stack
 from tests.factories import create_task, make_team
 
 
@@ -56,7 +58,7 @@ async def test_the_loaders_failure_reaches_everyone_who_shared_it() -> None:
 
 
 async def test_a_burst_of_misses_reads_the_database_once(
-    app: FastAPI, client: httpx.AsyncClient
+    app: FastAPI, client: httpx.AsyncClient, stack: Stack
 ) -> None:
     team = await make_team(client)
     await create_task(client, team.project_id, team.owner)
@@ -68,15 +70,25 @@ async def test_a_burst_of_misses_reads_the_database_once(
             pages_read.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)
+    admin = create_async_engine(stack.admin_settings.sqlalchemy_database_url)
     try:
-        answers = await asyncio.gather(
-            *(
-                client.get(f"/api/projects/{team.project_id}/tasks", headers=team.member.headers)
-                for _ in range(20)
+        async with admin.begin() as blocker:
+            # The first load waits on this lock, so every request of the burst arrives while
+            # it is in flight, however slowly the machine runs them.
+            await blocker.execute(text("LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE"))
+            burst = asyncio.gather(
+                *(
+                    client.get(
+                        f"/api/projects/{team.project_id}/tasks", headers=team.member.headers
+                    )
+                    for _ in range(20)
+                )
             )
-        )
+            await asyncio.sleep(0.5)
+        answers = await burst
     finally:
         event.remove(engine, "before_cursor_execute", count)
+        await admin.dispose()
     assert {a.status_code for a in answers} == {200}
     assert len({a.content for a in answers}) == 1
     assert len(pages_read) == 1, f"{len(pages_read)} database reads for one cold entry"

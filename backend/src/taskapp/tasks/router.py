@@ -124,18 +124,19 @@ async def _cached_for_member(
         assert body is not None  # noqa: S101 - a hit has every value
         return JsonResponse(body)
 
-    async def load_from_the_database() -> tuple[Role, bytes] | None:
+    async def load_and_store() -> tuple[Role, bytes] | None:
         async with database.read() as connection:
-            return await load(connection)
+            loaded = await load(connection)
+        if loaded is not None and lookup is not None:
+            await cache.store(lookup, [loaded[0].value.encode(), loaded[1]])
+        return loaded
 
-    # Requests missing the same entry at once share one load (an entry is one user's, so they
-    # share their own answer); only the loader stores it.
-    loaded, loaded_here = await cache.misses.run((project_id, field), load_from_the_database)
+    # Requests missing the same entry at once share one load, until it is stored (an entry is
+    # one user's, so they share their own answer).
+    loaded, _ = await cache.misses.run((project_id, field), load_and_store)
     if loaded is None:
         raise NotFound(PROJECT_NOT_FOUND)
-    role, body = loaded
-    if lookup is not None and loaded_here:
-        await cache.store(lookup, [role.value.encode(), body])
+    body = loaded[1]
     return JsonResponse(body)
 
 
