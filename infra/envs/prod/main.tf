@@ -163,6 +163,7 @@ module "compute" {
   initial_image_tag       = var.initial_image_tag
   jwt_signing_key_version = var.jwt_signing_key_version
   cors_origins            = [local.site_url]
+  public_app_url          = local.site_url
 
   api    = var.api
   worker = var.worker

@@ -44,7 +44,10 @@ locals {
 
   # Non-secret configuration: SSM Parameter Store, injected through the task definition's
   # `secrets`, so a change needs no new task definition revision, only a redeploy.
-  app_config = {
+  app_config = merge(local.base_app_config, var.public_app_url == null ? {} : {
+    APP_PUBLIC_APP_URL = var.public_app_url
+  })
+  base_app_config = {
     APP_ENVIRONMENT   = var.environment
     APP_DATABASE_HOST = var.database.host
     APP_DATABASE_PORT = tostring(var.database.port)

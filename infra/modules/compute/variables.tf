@@ -348,6 +348,17 @@ variable "traffic_shift_bake_minutes" {
   }
 }
 
+variable "public_app_url" {
+  description = "The app's public origin (`APP_PUBLIC_APP_URL`), e.g. `https://tasks.example.com`: invitation links the API logs (and later e-mails) are absolute with it. Null: they are paths."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.public_app_url == null || can(regex("^https?://[^/?#\\s]+$", var.public_app_url))
+    error_message = "public_app_url must be an origin (scheme and host, no path), e.g. https://tasks.example.com."
+  }
+}
+
 variable "cors_origins" {
   description = "Origins allowed by the API's CORS policy (`APP_CORS_ORIGINS`, comma-joined)."
   type        = list(string)

@@ -127,6 +127,11 @@ run "blue_green_public_alb" {
   }
 
   assert {
+    condition     = !contains(keys(aws_ssm_parameter.config), "APP_PUBLIC_APP_URL")
+    error_message = "Without public_app_url the API gets no APP_PUBLIC_APP_URL (invitation links stay paths)."
+  }
+
+  assert {
     condition     = tonumber(aws_ssm_parameter.config["APP_HTTP_KEEP_ALIVE_SECONDS"].value) > aws_lb.this.idle_timeout
     error_message = "The API keeps idle connections open longer than the ALB does (else the ALB can reuse one the server is closing: 502)."
   }
@@ -138,11 +143,17 @@ run "rolling_internal_alb" {
   variables {
     alb_mode            = "internal"
     deployment_strategy = "ROLLING"
+    public_app_url      = "https://tasks.example.com"
   }
 
   assert {
     condition     = aws_lb.this.internal && length(aws_lb_target_group.api) == 1 && length(aws_lb_listener_rule.test) == 0
     error_message = "Internal ALB with a rolling deployment has one target group and no test rule."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.config["APP_PUBLIC_APP_URL"].value == "https://tasks.example.com"
+    error_message = "public_app_url reaches the API as APP_PUBLIC_APP_URL."
   }
 }
 
