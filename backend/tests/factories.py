@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from taskapp.core.ratelimit import WINDOW_SECONDS
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -129,9 +133,19 @@ def assert_error(response: httpx.Response, status: int, code: str | None = None)
     return body
 
 
+async def in_a_fresh_rate_window(seconds_needed: float = 20.0) -> None:
+    """Rate limits count in fixed one-minute windows (core/ratelimit.py): a test that spends
+    a limit and expects the next request refused must not straddle a window's end, where the
+    count starts again. Wait for the next window if this one ends too soon."""
+    left = WINDOW_SECONDS - time.time() % WINDOW_SECONDS
+    if left < seconds_needed:
+        await asyncio.sleep(left + 0.05)
+
+
 async def login_past_the_account_limit(client: httpx.AsyncClient, settings: Any) -> httpx.Response:
     """Spend an account's login attempts with a wrong password; the next login, even with the
     right password, must be refused with 429."""
+    await in_a_fresh_rate_window()
     account = await sign_up(client)
     for _ in range(settings.rate_limit_login_per_account):
         await client.post("/api/auth/login", json={"email": account.email, "password": "wrong!!"})

@@ -12,7 +12,7 @@ import pytest
 
 from taskapp.core.settings import Settings
 from tests.conftest import Stack
-from tests.factories import assert_error
+from tests.factories import assert_error, in_a_fresh_rate_window
 from tests.partition import serving, settings_with
 
 SECRET = secrets.token_urlsafe(36)
@@ -35,6 +35,7 @@ async def behind_the_edge(stack: Stack) -> AsyncIterator[tuple[Settings, httpx.A
 async def _log_in_as_strangers(
     client: httpx.AsyncClient, attempts: int, headers_for: object
 ) -> list[int]:
+    await in_a_fresh_rate_window()
     statuses = []
     for i in range(attempts):
         response = await client.post(
