@@ -754,29 +754,24 @@ resource "aws_cloudfront_distribution" "this" {
     }
   }
 
-  # First match wins: the auth routes before the rest of the API.
-  ordered_cache_behavior {
-    path_pattern               = var.api_auth_path_pattern
-    target_origin_id           = local.api_origin_id
-    viewer_protocol_policy     = "https-only"
-    allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
-    cached_methods             = ["GET", "HEAD"]
-    compress                   = true
-    cache_policy_id            = data.aws_cloudfront_cache_policy.caching_disabled.id
-    origin_request_policy_id   = aws_cloudfront_origin_request_policy.api_auth.id
-    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
-  }
-
-  ordered_cache_behavior {
-    path_pattern               = var.api_path_pattern
-    target_origin_id           = local.api_origin_id
-    viewer_protocol_policy     = "https-only"
-    allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
-    cached_methods             = ["GET", "HEAD"]
-    compress                   = true
-    cache_policy_id            = data.aws_cloudfront_cache_policy.caching_disabled.id
-    origin_request_policy_id   = aws_cloudfront_origin_request_policy.api.id
-    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+  # The API: never cached. First match wins, so the auth routes (which alone get the session
+  # cookie) come before the rest of the API.
+  dynamic "ordered_cache_behavior" {
+    for_each = [
+      { path_pattern = var.api_auth_path_pattern, origin_request_policy_id = aws_cloudfront_origin_request_policy.api_auth.id },
+      { path_pattern = var.api_path_pattern, origin_request_policy_id = aws_cloudfront_origin_request_policy.api.id },
+    ]
+    content {
+      path_pattern               = ordered_cache_behavior.value.path_pattern
+      target_origin_id           = local.api_origin_id
+      viewer_protocol_policy     = "https-only"
+      allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+      cached_methods             = ["GET", "HEAD"]
+      compress                   = true
+      cache_policy_id            = data.aws_cloudfront_cache_policy.caching_disabled.id
+      origin_request_policy_id   = ordered_cache_behavior.value.origin_request_policy_id
+      response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+    }
   }
 
   restrictions {
