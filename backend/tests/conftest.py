@@ -13,7 +13,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import boto3
 import httpx
@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from taskapp.core.ratelimit import LocalWindowCounter
 from taskapp.core.settings import Settings
 from taskapp.main import create_app
 from taskapp_ops.provision import migrate, provision_aws
@@ -177,6 +178,11 @@ async def clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     redis_process = stack.services.redis
     if redis_process is None or (redis_process.process and redis_process.process.running):
         SyncRedis.from_url(stack.endpoints.redis_url).flushdb()
+    if "app_and_client" in request.fixturenames:
+        # The suite's one app keeps its own count of each rate window (core/ratelimit.py),
+        # which Redis's flush does not reach: it starts afresh too.
+        shared_app: Any = request.getfixturevalue("app_and_client")[0]
+        shared_app.state.rate_limiter.local = LocalWindowCounter()
     yield
 
 

@@ -16,10 +16,12 @@ from tests.conftest import Stack
 from tests.factories import (
     assert_error,
     create_task,
+    in_a_fresh_rate_window,
     login_past_the_account_limit,
     make_team,
     sign_up,
 )
+from tests.partition import relay_to, serving, settings_with, wait_until
 
 
 @pytest.fixture
@@ -69,6 +71,33 @@ class TestRedisDown:
         self, client: httpx.AsyncClient, settings: object, redis_stopped: None
     ) -> None:
         await login_past_the_account_limit(client, settings)
+
+    async def test_a_limit_spent_partly_while_redis_was_unreachable_still_holds(
+        self, stack: Stack
+    ) -> None:
+        """Requests counted by the process while Redis was out of reach count when Redis
+        answers again: an outage mid-window must not reopen a spent limit."""
+        limit = 5
+        settings = settings_with(stack.settings, rate_limit_login_per_ip=limit)
+        async with (
+            relay_to(stack.endpoints.redis_url) as relay,
+            serving(settings_with(settings, redis_url=relay.url)) as (app, client),
+        ):
+
+            async def log_in(i: int) -> int:
+                response = await client.post(
+                    "/api/auth/login",
+                    json={"email": f"nobody-{i}@example.com", "password": "not a password"},
+                )
+                return response.status_code
+
+            await in_a_fresh_rate_window()
+            assert [await log_in(i) for i in range(2)] == [401, 401]  # counted in Redis
+            relay.cut()
+            assert [await log_in(i) for i in range(2, limit)] == [401] * (limit - 2)
+            relay.heal()
+            await wait_until(app.state.redis.ping)
+            assert await log_in(limit) == 429
 
 
 class TestDatabaseDown:

@@ -1,4 +1,5 @@
-"""Fixed-window rate limits in Redis, with a per-process fallback while Redis is down."""
+"""Fixed-window rate limits in Redis, with a per-process count that decides while Redis is
+down."""
 
 from __future__ import annotations
 
@@ -17,14 +18,18 @@ WINDOW_SECONDS = 60
 
 
 class LocalWindowCounter:
-    """In-memory fixed windows, bounded in size; used only while Redis is unavailable."""
+    """This process's view of each window's count, bounded in size: what Redis last said,
+    plus what the process spent since. It decides while Redis is unavailable, and it keeps a
+    window's count from dropping when Redis answers again after missing some of them."""
 
     def __init__(self, max_keys: int = 100_000) -> None:
         self._counts: OrderedDict[str, int] = OrderedDict()
         self._max_keys = max_keys
 
-    def hit(self, key: str) -> int:
-        count = self._counts.pop(key, 0) + 1
+    def spend(self, key: str, amount: int, counted_elsewhere: int = 0) -> int:
+        """Add `amount` to the window's count, at least `counted_elsewhere` (the shared
+        count, which includes other processes' requests); the count after."""
+        count = max(self._counts.pop(key, 0) + amount, counted_elsewhere)
         self._counts[key] = count
         while len(self._counts) > self._max_keys:
             self._counts.popitem(last=False)
@@ -94,14 +99,16 @@ class RateLimiter:
 
     def finish(self, spend: Spend, counted: int | None) -> None:
         """The second half: `counted` is the counter after INCRBY `spend.batch` (with an
-        EXPIRE of WINDOW_SECONDS + 1), or None when Redis was unavailable."""
+        EXPIRE of WINDOW_SECONDS + 1), or None when Redis was unavailable.
+
+        The count judged is the larger of Redis's and this process's own: requests the
+        process counted alone (Redis down, or a timeout whose INCRBY never arrived) stay
+        counted when Redis answers again, so an outage mid-window cannot reopen a spent
+        limit. With Redis reachable throughout, Redis's count is the larger."""
         if spend.key is None:
             return
-        if counted is None:  # Redis unavailable: this process counts alone
-            if self.local.hit(spend.key) > spend.limit:
-                raise RateLimited(spend.retry_after)
-            return
-        already_used = counted - spend.batch
+        count = self.local.spend(spend.key, spend.batch, counted or 0)
+        already_used = count - spend.batch
         if already_used >= spend.limit:
             raise RateLimited(spend.retry_after)
         granted = min(spend.batch, spend.limit - already_used)
