@@ -170,3 +170,14 @@ async def run_sql(database_url: str, statement: str, **params: Any) -> list[Any]
             return list(result) if result.returns_rows else []
     finally:
         await engine.dispose()
+
+
+async def post_to_s3(
+    ticket: dict[str, object], data: bytes, content_type: str = "text/plain"
+) -> httpx.Response:
+    upload = ticket["upload"]
+    assert isinstance(upload, dict)
+    async with httpx.AsyncClient() as s3_client:
+        return await s3_client.post(
+            upload["url"], data=upload["fields"], files={"file": ("f", data, content_type)}
+        )

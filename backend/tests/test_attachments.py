@@ -14,7 +14,7 @@ from taskapp.core.settings import Settings
 from taskapp.exports.worker import ExportWorker
 from taskapp_ops.provision import PENDING_UPLOADS_EXPIRATION_DAYS
 from tests.conftest import Stack
-from tests.factories import Team, assert_error, create_task, make_team, run_sql
+from tests.factories import Team, assert_error, create_task, make_team, post_to_s3, run_sql
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,17 +34,6 @@ async def start_upload(
         json={"filename": "notes ü.txt", "content_type": content_type, "size_bytes": size},
         headers=team.member.headers,
     )
-
-
-async def post_to_s3(
-    ticket: dict[str, object], data: bytes, content_type: str = "text/plain"
-) -> httpx.Response:
-    upload = ticket["upload"]
-    assert isinstance(upload, dict)
-    async with httpx.AsyncClient() as s3_client:
-        return await s3_client.post(
-            upload["url"], data=upload["fields"], files={"file": ("f", data, content_type)}
-        )
 
 
 class TestUploadFlow:

@@ -27,6 +27,8 @@ from taskapp.core.responses import swagger_ui_page
 from taskapp.core.security import TokenService, configure_password_hashing
 from taskapp.core.settings import Settings, get_settings
 from taskapp.core.tracing import configure_tracing
+from taskapp.events.hub import EventHub
+from taskapp.events.router import router as events_router
 from taskapp.exports.router import router as exports_router
 from taskapp.health.router import router as health_router
 from taskapp.invitations.delivery import LogInvitationSender
@@ -47,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await app.state.events.close()
         await app.state.redis.close()
         await app.state.database.dispose()
         if app.state.tracer_provider is not None:
@@ -73,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.redis = redis
     app.state.cache = Cache(redis, settings.cache_ttl_seconds, reads=settings.cache_reads)
     app.state.rate_limiter = RateLimiter(redis)
+    app.state.events = EventHub(settings, redis)
     app.state.aws = Aws(settings)
     app.state.tokens = TokenService(settings)
     # The copy-link flow; an SES sender replaces it when e-mail is set up (ADR 0083).
@@ -87,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tasks_router,
         attachments_router,
         exports_router,
+        events_router,
     ):
         app.include_router(router)
     _document_what_the_app_adds(app, settings)

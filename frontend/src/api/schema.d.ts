@@ -485,6 +485,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{project_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live updates of the project (Server-Sent Events)
+         * @description An endless `text/event-stream` of the project's changes. Every event has an `id`; send the last
+         *     one back as `Last-Event-ID` when you reconnect and the stream resumes after it.
+         *
+         *     Events (the `event` field; `data` is JSON):
+         *     - `ready`: the stream is open. Fetch what you show now (a change after this reaches you).
+         *     - `change`: `{"kind": "task.created" | "task.updated" | "task.deleted" | ..., "task_id",
+         *       "version", "actor_id"}`. Refetch what it names; ignore versions you already have.
+         *     - `reset`: events you missed are gone (too long away, or too far behind): refetch everything.
+         *     - `unavailable`: live updates stopped (the event store is down): poll, and reconnect later.
+         *     - `expired`: your access token expired: refresh it and reconnect.
+         *     - `removed`: you are no longer a member of the project.
+         *
+         *     A comment line (`:`) is sent every few seconds while nothing happens, to keep proxies from
+         *     closing the connection.
+         */
+        get: operations["project_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3942,6 +3975,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You are not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request did not pass validation, or its body is not JSON in UTF-8; `details` lists the problems, each with `loc` (where), `message` and `type`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency (the database, object storage or the queue) is unavailable or did not answer in time; try again after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    project_events: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `id` of the last event you received, to resume after it. */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Authentication is required. */

@@ -195,6 +195,20 @@ class Settings(DatabaseSettings):
     invitations_pending_per_project: int = Field(default=100, ge=1, le=10_000)
     rate_limit_invitations_per_user: int = Field(default=20, ge=1)
 
+    # Live updates over Server-Sent Events (events/, ADR 0104). The heartbeat must stay inside
+    # every idle timeout on the way: CloudFront's origin read timeout (30 s) and the ALB's idle
+    # timeout (infra/modules/compute, ADR 0104).
+    events_heartbeat_seconds: float = Field(default=15.0, ge=1, le=25)
+    # Entries kept per project stream (approximate, Redis trims whole nodes): how far back a
+    # reconnecting browser can resume before it has to refetch.
+    events_stream_length: int = Field(default=1000, ge=10, le=100_000)
+    # A project's stream is dropped this long after its last event (no memory for idle ones).
+    events_stream_ttl_seconds: int = Field(default=86400, ge=60, le=30 * 86400)
+    # Open event streams per process: per user (a few tabs), and in all (each costs a socket and
+    # a queue; past it the API answers 503 and browsers poll).
+    events_connections_per_user: int = Field(default=8, ge=1, le=1000)
+    events_connections_max: int = Field(default=2000, ge=1, le=100_000)
+
     # Tracing: OTLP over HTTP, e.g. the ADOT collector sidecar at http://localhost:4318.
     otlp_endpoint: str | None = None
 

@@ -18,6 +18,7 @@ from taskapp.core.errors import (
     error_responses,
 )
 from taskapp.core.ratelimit import RateLimiterDep
+from taskapp.events.hub import EventHubDep
 from taskapp.invitations.delivery import InvitationSenderDep
 from taskapp.invitations.schemas import (
     InvitationCreate,
@@ -39,8 +40,9 @@ async def get_invitation_service(
     settings: SettingsDep,
     limiter: RateLimiterDep,
     sender: InvitationSenderDep,
+    events: EventHubDep,
 ) -> InvitationService:
-    return InvitationService(session, cache, settings, limiter, sender)
+    return InvitationService(session, cache, settings, limiter, sender, events)
 
 
 Service = Annotated[InvitationService, Depends(get_invitation_service)]

@@ -18,6 +18,7 @@ from taskapp.core.db import after_commit
 from taskapp.core.errors import Conflict, Forbidden, Gone, NotFound
 from taskapp.core.ratelimit import RateLimiter
 from taskapp.core.settings import Settings
+from taskapp.events.hub import EventHub
 from taskapp.invitations import repository
 from taskapp.invitations.delivery import InvitationMessage, InvitationSender
 from taskapp.invitations.models import Invitation
@@ -67,12 +68,13 @@ class InvitationService:
         settings: Settings,
         limiter: RateLimiter,
         sender: InvitationSender,
+        events: EventHub,
     ) -> None:
         self.session = session
         self.settings = settings
         self.limiter = limiter
         self.sender = sender
-        self.projects = ProjectService(session, cache)
+        self.projects = ProjectService(session, cache, events)
 
     async def invite(self, access: ProjectAccess, data: InvitationCreate) -> InvitationCreated:
         await self.limiter.hit(

@@ -16,6 +16,7 @@ from taskapp.core.errors import (
     error_responses,
 )
 from taskapp.core.responses import JsonResponse
+from taskapp.events.hub import EventHubDep
 from taskapp.projects.dependencies import ProjectOwner, ProjectViewer
 from taskapp.projects.schemas import (
     MemberList,
@@ -31,8 +32,10 @@ from taskapp.projects.service import ProjectService
 router = APIRouter(prefix="/api/projects", tags=["projects"])
 
 
-async def get_project_service(session: DbSession, cache: CacheDep) -> ProjectService:
-    return ProjectService(session, cache)
+async def get_project_service(
+    session: DbSession, cache: CacheDep, events: EventHubDep
+) -> ProjectService:
+    return ProjectService(session, cache, events)
 
 
 Service = Annotated[ProjectService, Depends(get_project_service)]

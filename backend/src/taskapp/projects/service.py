@@ -17,6 +17,7 @@ from taskapp.core.cache import (
 )
 from taskapp.core.db import after_commit
 from taskapp.core.errors import Conflict, Forbidden, NotFound
+from taskapp.events.hub import EventHub
 from taskapp.projects import repository
 from taskapp.projects.dependencies import PROJECT_NOT_FOUND, ProjectAccess
 from taskapp.projects.models import Membership, Project, Role
@@ -42,9 +43,10 @@ def _project_out(project: Project, role: Role) -> ProjectOut:
 
 
 class ProjectService:
-    def __init__(self, session: AsyncSession, cache: Cache) -> None:
+    def __init__(self, session: AsyncSession, cache: Cache, events: EventHub) -> None:
         self.session = session
         self.cache = cache
+        self.events = events
 
     def _invalidate_after_commit(self, *groups: str) -> None:
         async def invalidate() -> None:
@@ -60,10 +62,18 @@ class ProjectService:
             *(user_projects_key(m) for m in members),
         )
 
-    def _invalidate_membership(self, project_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    def _invalidate_membership(self, project_id: uuid.UUID, user_id: uuid.UUID, kind: str) -> None:
         """After a membership change: the project's membership record (the cache serves a
-        task page only to a user it holds) and the user's project list."""
+        task page only to a user it holds) and the user's project list go; the project's live
+        stream says who joined, changed role or left (a removed member's own streams end on
+        it: events/router.py)."""
         self._invalidate_after_commit(project_members_key(project_id), user_projects_key(user_id))
+        change = {"kind": kind, "user_id": str(user_id)}
+
+        async def publish() -> None:
+            await self.events.publish(project_id, change)
+
+        after_commit(self.session, publish)
 
     async def create(self, user_id: uuid.UUID, data: ProjectCreate) -> ProjectOut:
         project = Project(name=data.name, description=data.description)
@@ -144,7 +154,7 @@ class ProjectService:
         if membership is None:
             self.session.add(Membership(project_id=project_id, user_id=user_id, role=role))
             await self.session.flush()
-            self._invalidate_membership(project_id, user_id)
+            self._invalidate_membership(project_id, user_id, "member.joined")
         else:
             role = membership.role
         return _project_out(project, role)
@@ -166,7 +176,7 @@ class ProjectService:
             )
         await self.session.delete(membership)
         await self.session.flush()
-        self._invalidate_membership(access.project_id, access.user_id)
+        self._invalidate_membership(access.project_id, access.user_id, "member.removed")
 
     async def change_role(self, access: ProjectAccess, user_id: uuid.UUID, role: Role) -> MemberOut:
         await self.lock_as_owner(access)
@@ -177,7 +187,7 @@ class ProjectService:
         await self.session.flush()
         user = await users.get_user(self.session, user_id)
         assert user is not None  # noqa: S101 - membership rows reference existing users
-        self._invalidate_membership(access.project_id, user_id)
+        self._invalidate_membership(access.project_id, user_id, "member.changed")
         return MemberOut(
             user_id=user.id, email=user.email, display_name=user.display_name, role=role
         )
@@ -189,7 +199,7 @@ class ProjectService:
             await self._keep_an_owner(access.project_id)
         await self.session.delete(membership)
         await self.session.flush()
-        self._invalidate_membership(access.project_id, user_id)
+        self._invalidate_membership(access.project_id, user_id, "member.removed")
 
     async def lock_as_owner(self, access: ProjectAccess) -> None:
         """Serialise membership changes per project (ADR 0088): lock the project row, then

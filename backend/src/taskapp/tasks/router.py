@@ -23,6 +23,7 @@ from taskapp.core.errors import (
 )
 from taskapp.core.responses import JsonResponse
 from taskapp.core.schemas import omit_null
+from taskapp.events.hub import EventHubDep
 from taskapp.projects.dependencies import PROJECT_NOT_FOUND, ProjectViewer, ProjectWriter
 from taskapp.projects.models import Role
 from taskapp.tasks.schemas import (
@@ -51,8 +52,8 @@ router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"])
 TASK_PATH = "/{task_id:uuid}"
 
 
-async def get_task_service(session: DbSession, cache: CacheDep) -> TaskService:
-    return TaskService(session, cache)
+async def get_task_service(session: DbSession, cache: CacheDep, events: EventHubDep) -> TaskService:
+    return TaskService(session, cache, events)
 
 
 Service = Annotated[TaskService, Depends(get_task_service)]

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from taskapp.core.cache import Cache, project_tasks_key
 from taskapp.core.db import after_commit
 from taskapp.core.errors import NotFound, PreconditionFailed, ValidationFailed
+from taskapp.events.hub import EventHub
 from taskapp.projects import repository as projects
 from taskapp.projects.dependencies import ProjectAccess
 from taskapp.projects.models import Role
@@ -103,13 +104,25 @@ async def member_counts_json(
 
 
 class TaskService:
-    def __init__(self, session: AsyncSession, cache: Cache) -> None:
+    def __init__(self, session: AsyncSession, cache: Cache, events: EventHub) -> None:
         self.session = session
         self.cache = cache
+        self.events = events
 
-    def _invalidate_after_commit(self, project_id: uuid.UUID) -> None:
+    def _invalidate_after_commit(self, access: ProjectAccess, kind: str, task: Task) -> None:
+        """Once committed: the project's cached pages go, and its live stream tells browsers
+        what changed (events/, ADR 0104)."""
+        project_id = access.project_id
+        change = {
+            "kind": kind,
+            "task_id": str(task.id),
+            "version": task.version,
+            "actor_id": str(access.user_id),
+        }
+
         async def invalidate() -> None:
             await self.cache.invalidate(project_tasks_key(project_id))
+            await self.events.publish(project_id, change)
 
         after_commit(self.session, invalidate)
 
@@ -135,7 +148,7 @@ class TaskService:
         # The INSERT returns the server's defaults (timestamps) itself: SQLAlchemy's
         # eager_defaults ("auto": RETURNING where the database has it); no SELECT after it.
         await self.session.flush()
-        self._invalidate_after_commit(access.project_id)
+        self._invalidate_after_commit(access, "task.created", task)
         return task
 
     async def update(
@@ -162,7 +175,7 @@ class TaskService:
                 "Someone else changed this task since you loaded it; reload and try again.",
                 details={"current_version": current.version},
             )
-        self._invalidate_after_commit(access.project_id)
+        self._invalidate_after_commit(access, "task.updated", updated)
         return updated
 
     async def delete(
@@ -173,7 +186,7 @@ class TaskService:
             raise PreconditionFailed(details={"current_version": task.version})
         await self.session.delete(task)
         await self.session.flush()
-        self._invalidate_after_commit(access.project_id)
+        self._invalidate_after_commit(access, "task.deleted", task)
         return task
 
     async def _check_assignee(self, project_id: uuid.UUID, assignee_id: uuid.UUID | None) -> None:
