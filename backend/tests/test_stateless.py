@@ -7,6 +7,7 @@ Redis the suite starts; the edge is `taskapp_ops.edge`, which `make dev` runs.""
 
 from __future__ import annotations
 
+import json
 import secrets
 import sys
 import time
@@ -16,14 +17,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from httpx_sse import connect_sse
 
 from taskapp_ops.dev import edge_process
 from taskapp_ops.services import ManagedProcess, free_port
-from tests.conftest import Stack
+from tests.conftest import Figures, Stack
 from tests.factories import PASSWORD
 
-# A liveness bound for start-up, not a measurement.
+# Liveness bounds for start-up and for an event to arrive, not measurements.
 START_BOUND_SECONDS = 60.0
+EVENT_BOUND_SECONDS = 10.0
 
 
 @dataclass
@@ -190,3 +193,53 @@ class TestTwoApiProcesses:
         )
         assert out.status_code == 204
         assert httpx.get(f"{cluster.apis[1]}/api/auth/me", headers=headers).status_code == 401
+
+    def test_a_change_on_one_process_reaches_streams_on_the_other_and_through_the_edge(
+        self, cluster: Cluster, figures: Figures
+    ) -> None:
+        """Issue 11: no sticky sessions. A browser follows the project on process 1 (directly)
+        and through the edge; the change is made on process 0. Then the browser drops its
+        connection, a change happens, and it resumes on process 0 from the last event."""
+        _, tokens = _sign_up(cluster.apis[0], "alice")
+        headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+        project = httpx.post(
+            f"{cluster.apis[0]}/api/projects", json={"name": "Live"}, headers=headers, timeout=10
+        ).json()["id"]
+        tasks = f"{cluster.apis[0]}/api/projects/{project}/tasks"
+        events = f"/api/projects/{project}/events"
+        timeout = httpx.Timeout(10.0, read=EVENT_BOUND_SECONDS)
+        with (
+            httpx.Client(timeout=timeout) as client,
+            connect_sse(client, "GET", f"{cluster.apis[1]}{events}", headers=headers) as direct,
+            connect_sse(client, "GET", f"{cluster.edge}{events}", headers=headers) as edged,
+        ):
+            streams = [direct.iter_sse(), edged.iter_sse()]
+            assert [next(s).event for s in streams] == ["ready", "ready"]
+            started = time.monotonic()
+            created = httpx.post(tasks, json={"title": "live"}, headers=headers, timeout=10)
+            assert created.status_code == 201, created.text
+            seen = []
+            for source in streams:
+                change = next(e for e in source if e.event == "change")
+                seen.append(time.monotonic() - started)
+                assert json.loads(change.data)["task_id"] == created.json()["id"]
+                last_id = change.id
+        figures.add(
+            "live update across processes: change on API 0 seen on API 1 after "
+            f"{seen[0] * 1000:.0f} ms, through the edge after {seen[1] * 1000:.0f} ms"
+        )
+        missed = httpx.post(tasks, json={"title": "while away"}, headers=headers, timeout=10)
+        with (
+            httpx.Client(timeout=timeout) as client,
+            connect_sse(
+                client,
+                "GET",
+                f"{cluster.apis[0]}{events}",
+                headers={**headers, "Last-Event-ID": last_id},
+            ) as resumed,
+        ):
+            source = resumed.iter_sse()
+            assert next(source).event == "ready"
+            change = next(source)
+            assert change.event == "change"
+            assert json.loads(change.data)["task_id"] == missed.json()["id"]
