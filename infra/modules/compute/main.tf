@@ -73,6 +73,9 @@ locals {
     # Idle connections outlive the ALB's, so the ALB never reuses one the server is closing
     # (a 502 otherwise); ADR 0099.
     APP_HTTP_KEEP_ALIVE_SECONDS = tostring(var.alb_idle_timeout + 15)
+    # Quiet live-update streams send a heartbeat inside the ALB's and CloudFront's idle
+    # timeouts (ADR 0104).
+    APP_EVENTS_HEARTBEAT_SECONDS = tostring(var.events_heartbeat_seconds)
   }
 
   # Secrets: Secrets Manager ARNs, with a JSON key where the secret is a JSON document. No

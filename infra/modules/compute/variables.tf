@@ -120,6 +120,17 @@ variable "alb_idle_timeout" {
   }
 }
 
+variable "events_heartbeat_seconds" {
+  description = "Seconds between the heartbeats of an idle live-update stream (APP_EVENTS_HEARTBEAT_SECONDS; ADR 0104): below the ALB's idle timeout and CloudFront's origin read timeout (30 s by default), or they close quiet streams."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = var.events_heartbeat_seconds >= 1 && var.events_heartbeat_seconds <= 25 && var.events_heartbeat_seconds < var.alb_idle_timeout
+    error_message = "events_heartbeat_seconds must be between 1 and 25 and below alb_idle_timeout."
+  }
+}
+
 variable "log_bucket_name" {
   description = "S3 bucket for ALB access logs (prefix `alb/`); its policy must admit ELB log delivery (see the storage module)."
   type        = string

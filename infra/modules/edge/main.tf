@@ -754,12 +754,15 @@ resource "aws_cloudfront_distribution" "this" {
     }
   }
 
-  # The API: never cached. First match wins, so the auth routes (which alone get the session
-  # cookie) come before the rest of the API.
+  # The API: never cached. First match wins, so the live-update streams (never compressed:
+  # an event must leave at once, not wait to fill a compression block; ADR 0104) and the auth
+  # routes (which alone get the session cookie) come before the rest of the API. A stream's
+  # heartbeat (APP_EVENTS_HEARTBEAT_SECONDS, 15 s) keeps it inside api_origin_read_timeout.
   dynamic "ordered_cache_behavior" {
     for_each = [
-      { path_pattern = var.api_auth_path_pattern, origin_request_policy_id = aws_cloudfront_origin_request_policy.api_auth.id },
-      { path_pattern = var.api_path_pattern, origin_request_policy_id = aws_cloudfront_origin_request_policy.api.id },
+      { path_pattern = var.api_events_path_pattern, origin_request_policy_id = aws_cloudfront_origin_request_policy.api.id, compress = false },
+      { path_pattern = var.api_auth_path_pattern, origin_request_policy_id = aws_cloudfront_origin_request_policy.api_auth.id, compress = true },
+      { path_pattern = var.api_path_pattern, origin_request_policy_id = aws_cloudfront_origin_request_policy.api.id, compress = true },
     ]
     content {
       path_pattern               = ordered_cache_behavior.value.path_pattern
@@ -767,7 +770,7 @@ resource "aws_cloudfront_distribution" "this" {
       viewer_protocol_policy     = "https-only"
       allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
       cached_methods             = ["GET", "HEAD"]
-      compress                   = true
+      compress                   = ordered_cache_behavior.value.compress
       cache_policy_id            = data.aws_cloudfront_cache_policy.caching_disabled.id
       origin_request_policy_id   = ordered_cache_behavior.value.origin_request_policy_id
       response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id

@@ -63,6 +63,17 @@ variable "api_path_pattern" {
   default     = "/api/*"
 }
 
+variable "api_events_path_pattern" {
+  description = "Path pattern of the API's live-update streams (Server-Sent Events; ADR 0104): never cached, never compressed. Within api_path_pattern."
+  type        = string
+  default     = "/api/projects/*/events"
+
+  validation {
+    condition     = startswith(var.api_events_path_pattern, "/")
+    error_message = "The events path pattern starts with /."
+  }
+}
+
 variable "api_auth_path_pattern" {
   description = "Path pattern of the API's auth routes: the only API requests CloudFront forwards the session cookie on (never cached). Within api_path_pattern."
   type        = string
@@ -86,7 +97,7 @@ variable "session_cookie_name" {
 }
 
 variable "api_origin_read_timeout" {
-  description = "Seconds CloudFront waits for the API to answer (1-60 without a quota increase)."
+  description = "Seconds CloudFront waits for the API to answer, and between two parts of a streamed answer (1-60 without a quota increase). Above the API's live-update heartbeat (15 s, ADR 0104)."
   type        = number
   default     = 30
 

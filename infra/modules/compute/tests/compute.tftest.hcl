@@ -135,6 +135,22 @@ run "blue_green_public_alb" {
     condition     = tonumber(aws_ssm_parameter.config["APP_HTTP_KEEP_ALIVE_SECONDS"].value) > aws_lb.this.idle_timeout
     error_message = "The API keeps idle connections open longer than the ALB does (else the ALB can reuse one the server is closing: 502)."
   }
+
+  assert {
+    condition     = tonumber(aws_ssm_parameter.config["APP_EVENTS_HEARTBEAT_SECONDS"].value) < aws_lb.this.idle_timeout
+    error_message = "A quiet live-update stream sends its heartbeat before the ALB's idle timeout closes it."
+  }
+}
+
+run "heartbeat_at_or_past_the_idle_timeout_is_rejected" {
+  command = plan
+
+  variables {
+    alb_idle_timeout         = 20
+    events_heartbeat_seconds = 20
+  }
+
+  expect_failures = [var.events_heartbeat_seconds]
 }
 
 run "rolling_internal_alb" {

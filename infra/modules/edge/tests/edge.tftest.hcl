@@ -109,13 +109,23 @@ run "session_cookie_only_on_the_auth_routes" {
   command = plan
 
   assert {
-    condition     = [for b in aws_cloudfront_distribution.this.ordered_cache_behavior : b.path_pattern] == ["/api/auth/*", "/api/*"]
-    error_message = "The auth routes' behaviour must come before /api/* (CloudFront takes the first match)."
+    condition     = [for b in aws_cloudfront_distribution.this.ordered_cache_behavior : b.path_pattern] == ["/api/projects/*/events", "/api/auth/*", "/api/*"]
+    error_message = "The events and auth routes' behaviours must come before /api/* (CloudFront takes the first match)."
   }
 
   assert {
     condition     = alltrue([for b in aws_cloudfront_distribution.this.ordered_cache_behavior : b.target_origin_id == "api" && b.cache_policy_id == data.aws_cloudfront_cache_policy.caching_disabled.id])
-    error_message = "Both API behaviours go to the API origin and are never cached (CachingDisabled)."
+    error_message = "Every API behaviour goes to the API origin and is never cached (CachingDisabled)."
+  }
+
+  assert {
+    condition     = [for b in aws_cloudfront_distribution.this.ordered_cache_behavior : b.compress] == [false, true, true]
+    error_message = "The live-update streams are not compressed (ADR 0104); the rest of the API is."
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.this.ordered_cache_behavior[0].origin_request_policy_id == aws_cloudfront_origin_request_policy.api.id
+    error_message = "The streams get the API's origin request policy: no cookie."
   }
 
   assert {
