@@ -7,14 +7,16 @@ import time
 import uuid
 import weakref
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
+import anyio
 import orjson
 from fastapi import APIRouter, Header, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from taskapp.auth.dependencies import CurrentSession
-from taskapp.auth.sessions import revocations_for
+from taskapp.auth.sessions import SessionRevocations, revocations_for
 from taskapp.core.db import DbSession
 from taskapp.core.errors import (
     PROJECT_ERRORS,
@@ -25,8 +27,16 @@ from taskapp.core.errors import (
     error_responses,
 )
 from taskapp.core.schemas import omit_null
+from taskapp.core.security import AccessClaims
 from taskapp.core.settings import Settings
-from taskapp.events.hub import Closed, Event, EventHubDep, TooManyStreams
+from taskapp.events.hub import (
+    Closed,
+    Event,
+    EventHub,
+    EventHubDep,
+    Subscription,
+    TooManyStreams,
+)
 from taskapp.events.hub import parse_event_id as parse_id
 from taskapp.projects import repository
 from taskapp.projects.dependencies import PROJECT_NOT_FOUND
@@ -35,6 +45,9 @@ router = APIRouter(prefix="/api/projects/{project_id}", tags=["events"])
 
 # What the browser waits before it reconnects after the stream ends (the SSE `retry` field).
 RECONNECT_MILLISECONDS = 2000
+# How long a stream has to end by itself once the server is told to stop (well inside
+# uvicorn's graceful shutdown, 20 s: backend/src/taskapp/cli.py).
+SHUTDOWN_GRACE_SECONDS = 2.0
 
 _STREAM_DESCRIPTION = """\
 An endless `text/event-stream` of the project's changes. Every event has an `id`; send the last
@@ -120,42 +133,20 @@ async def project_events(
     backlog: list[Event] | None = []
     if resume_from is not None:
         backlog = await hub.since(project_id, resume_from)
-    revocations = revocations_for(request.app.state)
-    expires_at = claims.expires_at.timestamp()
-
-    async def stream() -> AsyncIterator[ServerSentEvent]:
-        try:
-            if backlog is None:
-                yield _sse("reset", {}, newest)
-                return
-            yield _sse("ready", {"newest": newest}, resume_from or newest)
-            sent = parse_id(resume_from or newest) or (0, 0)
-            for event in backlog:
-                yield _sse("change", event.data, event.id)
-                sent = max(sent, event.order)
-            while True:
-                left = expires_at - time.time()
-                if left <= 0 or revocations.refused_here(claims.session_id):
-                    yield _sse("expired", {})
-                    return
-                try:
-                    item = await asyncio.wait_for(subscription.queue.get(), left)
-                except TimeoutError:
-                    continue
-                if isinstance(item, Closed):
-                    yield _sse(item.reason, {})
-                    return
-                if item.order <= sent:
-                    continue
-                if _removes(item.data, claims.user_id):
-                    yield _sse("removed", {})
-                    return
-                yield _sse("change", item.data, item.id)
-                sent = item.order
-        finally:
-            hub.unsubscribe(subscription)
-
-    events = stream()
+    # Set when the server is told to stop: the stream ends cleanly and the browser reconnects
+    # (to another task) after `retry`, instead of the server cutting it mid-message.
+    stopping = anyio.Event()
+    follow = _Follow(
+        hub,
+        subscription,
+        claims,
+        revocations_for(request.app.state),
+        stopping,
+        newest,
+        resume_from,
+        backlog,
+    )
+    events = follow.stream()
     # The generator's `finally` lets go of the subscription; one that never started (the
     # browser left before the first byte) is let go when it is collected.
     weakref.finalize(events, hub.unsubscribe, subscription)
@@ -164,9 +155,68 @@ async def project_events(
         ping=settings.events_heartbeat_seconds,
         # A browser that stops reading is let go instead of holding its queue and socket.
         send_timeout=settings.events_heartbeat_seconds * 2,
+        shutdown_event=stopping,
+        shutdown_grace_period=SHUTDOWN_GRACE_SECONDS,
         headers={"Cache-Control": "no-store"},
     )
 
 
 def _removes(data: dict[str, Any] | Any, user_id: uuid.UUID) -> bool:
     return bool(data.get("kind") == "member.removed" and data.get("user_id") == str(user_id))
+
+
+@dataclass
+class _Follow:
+    """One browser's stream: what it missed, then what happens, until it must end."""
+
+    hub: EventHub
+    subscription: Subscription
+    claims: AccessClaims
+    revocations: SessionRevocations
+    stopping: anyio.Event
+    newest: str
+    resume_from: str | None
+    backlog: list[Event] | None
+
+    async def stream(self) -> AsyncIterator[ServerSentEvent]:
+        stop = asyncio.ensure_future(self.stopping.wait())
+        try:
+            if self.backlog is None:
+                yield _sse("reset", {}, self.newest)
+                return
+            start = self.resume_from or self.newest
+            yield _sse("ready", {"newest": self.newest}, start)
+            sent = parse_id(start) or (0, 0)
+            for event in self.backlog:
+                yield _sse("change", event.data, event.id)
+                sent = max(sent, event.order)
+            while (item := await self._next(stop)) is not None:
+                if isinstance(item, Closed):
+                    yield _sse(item.reason, {})
+                    return
+                if item.order <= sent:
+                    continue
+                if _removes(item.data, self.claims.user_id):
+                    yield _sse("removed", {})
+                    return
+                yield _sse("change", item.data, item.id)
+                sent = item.order
+        finally:
+            stop.cancel()
+            self.hub.unsubscribe(self.subscription)
+
+    async def _next(self, stop: asyncio.Future[Any]) -> Event | Closed | None:
+        """The next event or ending for this browser; None when the server stops."""
+        while True:
+            left = self.claims.expires_at.timestamp() - time.time()
+            if left <= 0 or self.revocations.refused_here(self.claims.session_id):
+                return Closed("expired")
+            getter = asyncio.ensure_future(self.subscription.queue.get())
+            done, _ = await asyncio.wait(
+                {getter, stop}, timeout=left, return_when=asyncio.FIRST_COMPLETED
+            )
+            if getter in done:
+                return getter.result()
+            getter.cancel()
+            if stop in done:
+                return None
