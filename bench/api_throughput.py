@@ -18,7 +18,9 @@ spread rather than as a difference between scenarios:
 - create (POST) and update (PATCH with If-Match, bench/patch_task.lua) at 16 and 64: at 256
   the requests only queue for the database pool (15 connections, 2 s timeout, so 503s);
 - login at 16 and 64: Argon2 runs in the thread pool (40 threads), so 256 only measures that
-  queue.
+  queue;
+- the cached page at 64 during a login storm, and with 500 idle live-update streams open on
+  the same process (issue 11; the memory they add is printed under the table).
 
 Writes the table to docs/performance.md (between markers) and a bar chart of the ratios to
 the ceiling to docs/performance.png (if matplotlib is importable). BENCH_DEBUG=1 prints every
@@ -53,6 +55,7 @@ from pathlib import Path
 from typing import Any
 
 import scale
+import streams
 
 from taskapp.core.settings import Settings
 from taskapp_ops.dev import FAKE_AWS_CREDENTIALS
@@ -95,6 +98,8 @@ PASSWORD = "a bench password"  # noqa: S105 - a throwaway account in a throwaway
 CEILING = "ceiling: bare Starlette JSON"
 STORM = "page of 50, cached, login storm"
 STORM_LOGINS = 32  # connections logging in, as fast as the server answers, during the storm
+IDLE_STREAMS = 500  # live-update streams held open on the API process (issue 11)
+STREAMS = f"page of 50, cached, {IDLE_STREAMS} idle streams"
 FLOOR = "floor: FastAPI, 14 KB constant"
 
 
@@ -154,6 +159,8 @@ class Scenario:
     before: Callable[[], None] | None = None  # before each wrk run (the PATCH tasks file)
     # Load running alongside (its own wrk, for the whole run): (scenario, connections).
     alongside: tuple[Scenario, int] | None = None
+    # Held open for each run (the idle event streams), measured or not by the context itself.
+    holding: Callable[[], contextlib.AbstractContextManager[None]] | None = None
 
 
 @dataclass
@@ -178,6 +185,9 @@ def _latency_ms(output: str, label: str) -> float:
 
 
 def wrk(scenario: Scenario, seconds: int, connections: int) -> dict[str, float]:
+    if scenario.holding is not None:
+        with scenario.holding():
+            return wrk(dataclasses.replace(scenario, holding=None), seconds, connections)
     if scenario.alongside is None:
         return _run_wrk(scenario, seconds, connections)
     other, other_connections = scenario.alongside
@@ -580,6 +590,7 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
     results: dict[int, dict[str, Runs]] = {c: {} for c in args.connections}
     names: list[str] = []
     scale_results: scale.ScaleResults | None = None
+    stream_costs = streams.StreamCosts()
 
     progress("bench: starting PostgreSQL, Redis and the AWS emulator")
     with local_stack() as (stack, endpoints), tempfile.TemporaryDirectory() as scratch:
@@ -600,6 +611,7 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
             "APP_RATE_LIMIT_API_PER_USER": many,
             "APP_RATE_LIMIT_LOGIN_PER_IP": many,
             "APP_RATE_LIMIT_LOGIN_PER_ACCOUNT": many,
+            "APP_EVENTS_CONNECTIONS_PER_USER": str(max(IDLE_STREAMS, 8)),
         }
         progress("bench: migrating the database")
         migrate(Settings(**{k[4:].lower(): v for k, v in env.items() if k.startswith("APP_")}))  # type: ignore[arg-type]
@@ -643,6 +655,8 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
                 process.start()
                 wait_http(f"http://127.0.0.1:{process.port}/", process)
             base = f"http://127.0.0.1:{ports['api']}"
+            api_pid = processes[2].pid
+            assert api_pid is not None
             no_cache = f"http://127.0.0.1:{ports['api_no_cache']}"
             progress("bench: seeding (an account, 100 tasks to read, 2 per connection to update)")
             body = {"email": EMAIL, "password": PASSWORD, "display_name": "Bench"}
@@ -738,6 +752,19 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
                     connections=(64,),
                     alongside=(login, STORM_LOGINS),
                 ),
+                Scenario(
+                    STREAMS,
+                    f"{base}{reads}?limit=50",
+                    token,
+                    connections=(64,),
+                    holding=lambda: streams.idle_streams(
+                        f"{base}/api/projects/{read}/events",
+                        token,
+                        IDLE_STREAMS,
+                        api_pid,
+                        stream_costs,
+                    ),
+                ),
             ]
             if args.only:
                 scenarios = [
@@ -780,6 +807,9 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
     scale_table = scale.render(scale_results, _median) if scale_results else None
     if scale_results and scale_table:
         print(f"\n{scale_table}\n\n{scale.render_plans(scale_results)}\n", flush=True)
+    stream_figures = stream_costs.render(IDLE_STREAMS)
+    if stream_figures:
+        table += f"\n\n{stream_figures}"
     print(f"\n{table}\n", flush=True)
     if args.only or args.profile:
         progress("bench: a partial run (--only/--profile): docs/performance.md left as it is")

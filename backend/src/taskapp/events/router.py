@@ -212,11 +212,14 @@ class _Follow:
             if left <= 0 or self.revocations.refused_here(self.claims.session_id):
                 return Closed("expired")
             getter = asyncio.ensure_future(self.subscription.queue.get())
-            done, _ = await asyncio.wait(
-                {getter, stop}, timeout=left, return_when=asyncio.FIRST_COMPLETED
-            )
+            try:
+                done, _ = await asyncio.wait(
+                    {getter, stop}, timeout=left, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:  # also when the browser left and the stream is cancelled here
+                if not getter.done():
+                    getter.cancel()
             if getter in done:
                 return getter.result()
-            getter.cancel()
             if stop in done:
                 return None
