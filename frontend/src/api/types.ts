@@ -13,6 +13,7 @@ export type Task = Schemas['TaskOut'];
 export type TaskStatus = Schemas['TaskStatus'];
 export type TaskPriority = Task['priority'];
 export type TaskPage = Schemas['TaskPage'];
+export type TaskCounts = Schemas['TaskCounts'];
 export type Attachment = Schemas['AttachmentOut'];
 /** The file types the API accepts (the document lists them; others get 422). */
 export type AttachmentContentType = Schemas['AttachmentCreate']['content_type'];

@@ -1,7 +1,17 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import {
+  DndContext,
+  type DragEndEvent,
+  DragOverlay,
+  type DragStartEvent,
+  KeyboardSensor,
+  PointerSensor,
+  useDraggable,
+  useDroppable,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
+import { type RefObject, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { ApiError, api, unwrap } from '../api';
 import {
   SORT_LABELS,
   STATUS_LABELS,
@@ -12,13 +22,24 @@ import {
   type TaskSort,
   type TaskStatus,
 } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
 import { LIMITS } from '../lib/validation';
 import { useMembers } from '../projects/hooks';
 import { useProjectContext } from '../projects/ProjectLayout';
-import { Empty, ErrorView, FormError, Loading, PageHeading, SelectField } from '../ui/components';
+import { Empty, ErrorView, Loading, PageHeading, SelectField } from '../ui/components';
 import { columnTasks, type TaskFilters } from './board';
-import { etag, taskKeys, useColumnPages, useTaskCounts } from './hooks';
+import {
+  announcements,
+  columnCollision,
+  columnKeyboardCoordinates,
+  screenReaderInstructions,
+  statusOf,
+  taskOf,
+} from './dragAndDrop';
+import { useColumnPages, useTaskCounts } from './hooks';
 import { shouldFetchNextPage, watchSentinel } from './infiniteScroll';
+import { MoveNotice } from './MoveNotice';
+import { type MoveOutcome, useMoveTask } from './moves';
 import { initialSearch, searchSent, searchToSend, urlSearchChanged } from './search';
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
@@ -27,6 +48,7 @@ function oneOf<T extends string>(values: readonly T[], value: string | null): T 
 
 export function BoardPage() {
   const { project, can } = useProjectContext();
+  const { user } = useAuth();
   const [params, setParams] = useSearchParams();
   const filters: TaskFilters = {
     status: oneOf(TASK_STATUSES, params.get('status')),
@@ -92,6 +114,38 @@ export function BoardPage() {
   const filtered = Boolean(filters.status || filters.priority || filters.assigneeId || filters.q);
   const memberName = (id: string | null) =>
     members.data?.find((m) => m.user_id === id)?.display_name ?? null;
+
+  // Moves (issue 10, bug 5): optimistic, one PATCH each, a notice with Undo or the conflict.
+  const [outcome, setOutcome] = useState<MoveOutcome | null>(null);
+  const move = useMoveTask(project.id, setOutcome);
+  // The card remounts in its new column: focus follows it there (select, handle or undo).
+  const focusAfterMove = useRef<FocusRequest | null>(null);
+  const moveTask = (task: Task, to: TaskStatus, focus?: FocusRequest['target'], undo = false) => {
+    if (to === task.status) return;
+    focusAfterMove.current = focus ? { taskId: task.id, status: to, target: focus } : null;
+    move.mutate({ task, to, undo });
+  };
+
+  // Drag and drop between columns (dnd-kit): a handle on each card, the keyboard too.
+  const sensors = useSensors(
+    // A press on the handle that does not move 6 px is not a drag.
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    // Instant scrolling: the sensor works out where the card is from the scroll it asked for.
+    useSensor(KeyboardSensor, {
+      coordinateGetter: columnKeyboardCoordinates,
+      scrollBehavior: 'auto',
+    }),
+  );
+  const [dragged, setDragged] = useState<Task | null>(null);
+  const spoken = useMemo(() => announcements(), []);
+  const onDragStart = ({ active }: DragStartEvent) => setDragged(taskOf(active.data) ?? null);
+  const onDragEnd = ({ active, over, activatorEvent }: DragEndEvent) => {
+    setDragged(null);
+    const task = taskOf(active.data);
+    const to = statusOf(over?.id);
+    const byKeyboard = activatorEvent instanceof KeyboardEvent;
+    if (task && to) moveTask(task, to, byKeyboard ? 'handle' : undefined);
+  };
 
   return (
     <section>
@@ -161,6 +215,14 @@ export function BoardPage() {
         </form>
       </search>
 
+      <MoveNotice
+        outcome={outcome}
+        me={user?.id}
+        memberName={memberName}
+        onUndo={(task, to) => moveTask(task, to, 'select', true)}
+        onDismiss={() => setOutcome(null)}
+      />
+
       {pending ? (
         <Loading label="Loading tasks…" />
       ) : failed.length > 0 ? (
@@ -188,20 +250,36 @@ export function BoardPage() {
           </Empty>
         )
       ) : (
-        <div className="board">
-          {shown.map((status) => (
-            <BoardColumn
-              key={status}
-              status={status}
-              tasks={columns[status]}
-              pages={lists[status]}
-              count={counts.data?.[status]}
-              filtered={filtered}
-              canEdit={can.editTasks}
-              memberName={memberName}
-            />
-          ))}
-        </div>
+        <DndContext
+          sensors={sensors}
+          collisionDetection={columnCollision}
+          // Focus is ours to place: the card remounts in its new column (focusAfterMove); on a
+          // cancel, or a drop where it was, it never left the handle.
+          accessibility={{ announcements: spoken, screenReaderInstructions, restoreFocus: false }}
+          onDragStart={onDragStart}
+          onDragEnd={onDragEnd}
+          onDragCancel={() => setDragged(null)}
+        >
+          <div className="board">
+            {shown.map((status) => (
+              <BoardColumn
+                key={status}
+                status={status}
+                tasks={columns[status]}
+                pages={lists[status]}
+                count={counts.data?.[status]}
+                filtered={filtered}
+                canEdit={can.editTasks}
+                memberName={memberName}
+                onMove={moveTask}
+                focusAfterMove={focusAfterMove}
+              />
+            ))}
+          </div>
+          <DragOverlay dropAnimation={null}>
+            {dragged && <CardPreview task={dragged} assignee={memberName(dragged.assignee_id)} />}
+          </DragOverlay>
+        </DndContext>
       )}
     </section>
   );
@@ -223,6 +301,8 @@ function BoardColumn({
   filtered,
   canEdit,
   memberName,
+  onMove,
+  focusAfterMove,
 }: {
   status: TaskStatus;
   tasks: Task[];
@@ -231,8 +311,12 @@ function BoardColumn({
   filtered: boolean;
   canEdit: boolean;
   memberName: (id: string | null) => string | null;
+  onMove: MoveTask;
+  focusAfterMove: RefObject<FocusRequest | null>;
 }) {
   const heading = useRef<HTMLHeadingElement>(null);
+  // The column is where a dragged card is dropped (empty columns too).
+  const { setNodeRef, isOver } = useDroppable({ id: status, disabled: !canEdit });
   const loadMoreFocused = useRef(false);
   useEffect(() => {
     if (pages.hasNextPage || !loadMoreFocused.current) return;
@@ -243,7 +327,11 @@ function BoardColumn({
   }, [pages.hasNextPage]);
   const label = STATUS_LABELS[status];
   return (
-    <section className="column" aria-labelledby={`column-${status}`}>
+    <section
+      ref={setNodeRef}
+      className={isOver ? 'column drop-target' : 'column'}
+      aria-labelledby={`column-${status}`}
+    >
       <h2 id={`column-${status}`} ref={heading} tabIndex={-1}>
         {label}{' '}
         <span className="count">
@@ -261,6 +349,8 @@ function BoardColumn({
               task={task}
               canEdit={canEdit}
               assignee={memberName(task.assignee_id)}
+              onMove={onMove}
+              focusAfterMove={focusAfterMove}
             />
           ))}
         </ul>
@@ -359,48 +449,76 @@ function LoadMore({
   );
 }
 
+type MoveTask = (task: Task, to: TaskStatus, focus?: FocusRequest['target']) => void;
+
+/** Where focus goes once a moved card has remounted in its new column. */
+interface FocusRequest {
+  taskId: string;
+  /** The column it goes to: the card still in the old one (re-rendering) must not take it. */
+  status: TaskStatus;
+  target: 'select' | 'handle';
+}
+
 function TaskCard({
   task,
   canEdit,
   assignee,
+  onMove,
+  focusAfterMove,
 }: {
   task: Task;
   canEdit: boolean;
   assignee: string | null;
+  onMove: MoveTask;
+  focusAfterMove: RefObject<FocusRequest | null>;
 }) {
-  const queryClient = useQueryClient();
-  const move = useMutation({
-    mutationFn: async (status: TaskStatus) =>
-      unwrap(
-        await api.PATCH('/api/projects/{project_id}/tasks/{task_id}', {
-          params: {
-            path: { project_id: task.project_id, task_id: task.id },
-            header: { 'if-match': etag(task.version) },
-          },
-          body: { status },
-        }),
-      ),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: taskKeys.all(task.project_id) }),
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, isDragging } = useDraggable({
+    id: task.id,
+    data: { task },
+    disabled: !canEdit,
   });
-  const conflict = move.error instanceof ApiError && move.error.status === 412;
+  const select = useRef<HTMLSelectElement>(null);
+  const handle = useRef<HTMLButtonElement | null>(null);
+  // A card moved by its select or the keyboard remounts in its new column: focus follows it.
+  useLayoutEffect(() => {
+    const request = focusAfterMove.current;
+    if (request?.taskId !== task.id || request.status !== task.status) return;
+    const target = request.target === 'select' ? select.current : handle.current;
+    if (!target) return;
+    focusAfterMove.current = null;
+    target.focus();
+  });
   return (
-    <li className="card task-card">
-      <Link to={`/projects/${task.project_id}/tasks/${task.id}`} className="card-title">
-        {task.title}
-      </Link>
-      <p className="meta">
-        <span className={`badge priority-${task.priority}`}>{task.priority}</span>
-        {task.due_date && <span>due {task.due_date}</span>}
-        {assignee && <span>· {assignee}</span>}
-      </p>
+    <li ref={setNodeRef} className={isDragging ? 'card task-card dragging' : 'card task-card'}>
+      <div className="card-head">
+        <Link to={`/projects/${task.project_id}/tasks/${task.id}`} className="card-title">
+          {task.title}
+        </Link>
+        {canEdit && (
+          <button
+            type="button"
+            className="drag-handle"
+            ref={(node) => {
+              handle.current = node;
+              setActivatorNodeRef(node);
+            }}
+            {...attributes}
+            {...listeners}
+            aria-label={`Drag ${task.title} to another column`}
+          >
+            <GripIcon />
+          </button>
+        )}
+      </div>
+      <CardMeta task={task} assignee={assignee} />
       {canEdit && (
         <label className="inline-select">
           <span>Move to</span>
           <select
+            ref={select}
             aria-label={`Status of ${task.title}`}
             value={task.status}
-            disabled={move.isPending}
-            onChange={(e) => move.mutate(e.target.value as TaskStatus)}
+            onChange={(e) => onMove(task, e.target.value as TaskStatus, 'select')}
           >
             {TASK_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -410,13 +528,38 @@ function TaskCard({
           </select>
         </label>
       )}
-      {conflict ? (
-        <p className="form-error" role="alert">
-          Someone else changed this task; the board now shows the latest version.
-        </p>
-      ) : (
-        <FormError error={move.error} />
-      )}
     </li>
+  );
+}
+
+function CardMeta({ task, assignee }: { task: Task; assignee: string | null }) {
+  return (
+    <p className="meta">
+      <span className={`badge priority-${task.priority}`}>{task.priority}</span>
+      {task.due_date && <span>due {task.due_date}</span>}
+      {assignee && <span>· {assignee}</span>}
+    </p>
+  );
+}
+
+/** The card under the pointer while dragging: a picture of it (the card stays in its list). */
+function CardPreview({ task, assignee }: { task: Task; assignee: string | null }) {
+  return (
+    <div className="card task-card drag-preview" aria-hidden="true">
+      <div className="card-head">
+        <span className="card-title">{task.title}</span>
+      </div>
+      <CardMeta task={task} assignee={assignee} />
+    </div>
+  );
+}
+
+function GripIcon() {
+  return (
+    <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
+      {[5, 10, 15].map((y) =>
+        [7, 13].map((x) => <circle key={`${x}-${y}`} cx={x} cy={y} r="1.6" fill="currentColor" />),
+      )}
+    </svg>
   );
 }

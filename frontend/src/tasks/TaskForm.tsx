@@ -1,4 +1,4 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import {
   type Member,
   STATUS_LABELS,
@@ -10,6 +10,7 @@ import {
 } from '../api/types';
 import { type Errors, LIMITS, validateTask } from '../lib/validation';
 import { Field, SelectField, submitIfValid, TextAreaField } from '../ui/components';
+import { FIELD_LABELS, type TaskField } from './draft';
 
 export interface TaskValues {
   title: string;
@@ -51,6 +52,8 @@ export function TaskForm({
   pending,
   serverErrors,
   onSubmit,
+  theirs = {},
+  onValuesChange,
   children,
 }: {
   initial: TaskValues;
@@ -60,10 +63,32 @@ export function TaskForm({
   pending: boolean;
   serverErrors: Record<string, string>;
   onSubmit: (values: TaskValues) => void;
+  /** After a conflict: the other person's values of fields the user changed too, shown beside. */
+  theirs?: Partial<TaskValues>;
+  /** Told what the fields hold, as the user types (to keep it across a reload). */
+  onValuesChange?: (values: TaskValues) => void;
   children?: React.ReactNode;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [values, setValues] = useState(initial);
+  useEffect(() => onValuesChange?.(values), [values, onValuesChange]);
+  const [settled, setSettled] = useState<TaskField[]>([]);
+  const shown = (field: TaskField, text: (value: string) => string = (v) => v) => {
+    const value = theirs[field];
+    if (value === undefined || settled.includes(field)) return null;
+    return (
+      <TheirValue
+        field={field}
+        text={text(value)}
+        onUse={() => {
+          setValues((v) => ({ ...v, [field]: value }));
+          setSettled((s) => [...s, field]);
+        }}
+      />
+    );
+  };
+  const memberName = (id: string) =>
+    id ? (members.find((m) => m.user_id === id)?.display_name ?? 'a former member') : 'nobody';
   const [errors, setErrors] = useState<Errors<'title' | 'description' | 'dueDate'>>({});
   const set =
     <K extends keyof TaskValues>(key: K) =>
@@ -83,6 +108,7 @@ export function TaskForm({
           onChange={set('title')}
           error={errors.title ?? serverErrors.title}
         />
+        {shown('title')}
         <TextAreaField
           label="Description"
           value={values.description}
@@ -91,6 +117,7 @@ export function TaskForm({
           onChange={set('description')}
           error={errors.description ?? serverErrors.description}
         />
+        {shown('description', (v) => v || '(empty)')}
         <div className="field-row">
           <SelectField label="Status" value={values.status} onChange={set('status')}>
             {TASK_STATUSES.map((s) => (
@@ -122,6 +149,10 @@ export function TaskForm({
             error={errors.dueDate ?? serverErrors.due_date}
           />
         </div>
+        {shown('status', (v) => STATUS_LABELS[v as TaskStatus] ?? v)}
+        {shown('priority')}
+        {shown('assigneeId', memberName)}
+        {shown('dueDate', (v) => v || 'none')}
         {!readOnly && (
           <button type="submit" disabled={pending}>
             {pending ? 'Saving…' : submitLabel}
@@ -129,5 +160,33 @@ export function TaskForm({
         )}
       </fieldset>
     </form>
+  );
+}
+
+/**
+ * A field both people changed: the user's value stays in the field; the other person's is shown
+ * here, with a button to take it instead.
+ */
+function TheirValue({
+  field,
+  text,
+  onUse,
+}: {
+  field: TaskField;
+  text: string;
+  onUse: () => void;
+}): ReactNode {
+  const label = FIELD_LABELS[field];
+  return (
+    <fieldset className="their-value">
+      <legend className="visually-hidden">Changed meanwhile: {label}</legend>
+      <p>
+        <strong>{label}</strong> was changed meanwhile too. Yours is in the field; theirs is:
+      </p>
+      <blockquote>{text}</blockquote>
+      <button type="button" className="button-secondary" onClick={onUse}>
+        Use their {label.toLowerCase()}
+      </button>
+    </fieldset>
   );
 }

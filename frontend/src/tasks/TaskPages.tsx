@@ -1,14 +1,17 @@
 import { type InfiniteData, useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, fieldErrors, isNotFound, unwrap } from '../api';
 import type { Task, TaskPage as TaskListPage } from '../api/types';
 import { AttachmentsPanel } from '../attachments/AttachmentsPanel';
+import { useAuth } from '../auth/AuthContext';
 import { useMembers } from '../projects/hooks';
 import { useProjectContext } from '../projects/ProjectLayout';
 import { ErrorView, FormError, Loading, NotFoundView, PageHeading } from '../ui/components';
 import { removeTask } from './board';
+import { listOfFields, mergeAfterConflict, type Reloaded } from './draft';
 import { etag, taskKeys, useTask } from './hooks';
+import { changedBy } from './MoveNotice';
 import { TaskForm, type TaskValues, toBody, valuesOf } from './TaskForm';
 
 export function NewTaskPage() {
@@ -90,6 +93,14 @@ function TaskEditor({
   // an edit made by someone else meanwhile is refused (412) instead of silently overwritten.
   const [base, setBase] = useState(latest);
   const version = base.version;
+  const { user } = useAuth();
+  // What the fields hold now, so "Reload" can keep it (issue 10, bug 5).
+  const draft = useRef<TaskValues | null>(null);
+  const onValuesChange = useCallback((values: TaskValues) => {
+    draft.current = values;
+  }, []);
+  const [reloaded, setReloaded] = useState<(Reloaded & { by: string }) | null>(null);
+  const reloadedNotice = useRef<HTMLParagraphElement>(null);
   const members = useMembers(project.id);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -103,7 +114,12 @@ function TaskEditor({
           body: toBody(values),
         }),
       ),
+    // A conflict: read the latest version first (not into the form), to say who changed it.
+    onError: async (error) => {
+      if (error instanceof ApiError && error.status === 412) await reload();
+    },
     onSuccess: (updated) => {
+      setReloaded(null);
       setBase(updated);
       queryClient.setQueryData(taskKeys.one(project.id, taskId), updated);
       return queryClient.invalidateQueries({ queryKey: taskKeys.all(project.id) });
@@ -128,12 +144,25 @@ function TaskEditor({
       navigate(`/projects/${project.id}`, { replace: true });
     },
   });
+  const memberName = (id: string | null) =>
+    members.data?.find((m) => m.user_id === id)?.display_name ?? null;
+  // Who changed it, once the latest version (read after the 412) is newer than the form's.
+  const changer = latest.version > base.version ? changedBy(latest, user?.id, memberName) : null;
+  /**
+   * "Reload the latest version" keeps what the user typed: the fields they changed keep their
+   * text, the others show the latest values, and a field both changed shows theirs beside it
+   * (draft.ts). The form's version becomes the latest, so saving now is not refused again.
+   */
   const reloadLatest = async () => {
     const fresh = await reload();
     if (fresh.data) {
+      const opened = reloaded?.values ?? valuesOf(base);
+      const merged = mergeAfterConflict(opened, draft.current ?? opened, valuesOf(fresh.data));
+      setReloaded({ ...merged, by: changedBy(fresh.data, user?.id, memberName) });
       setBase(fresh.data);
       save.reset();
       remove.reset();
+      requestAnimationFrame(() => reloadedNotice.current?.focus());
     }
   };
   const conflictError = [save.error, remove.error].find(
@@ -155,7 +184,9 @@ function TaskEditor({
       )}
       <TaskForm
         key={base.version}
-        initial={valuesOf(base)}
+        initial={reloaded?.values ?? valuesOf(base)}
+        theirs={reloaded?.theirs ?? {}}
+        onValuesChange={onValuesChange}
         members={members.data ?? []}
         readOnly={!can.editTasks}
         submitLabel="Save changes"
@@ -166,8 +197,9 @@ function TaskEditor({
         {conflictError ? (
           <div className="form-error" role="alert">
             <p>
-              Someone else changed this task after you opened it, so your changes were not saved.
-              Reload it to see their version, then make your change again.
+              {capitalised(changer ?? 'someone else')} changed this task after you opened it, so
+              your changes were not saved. Reload the latest version: what you typed stays in the
+              form, and the fields you did not touch show their changes.
             </p>
             <button type="button" onClick={() => void reloadLatest()}>
               Reload the latest version
@@ -175,6 +207,17 @@ function TaskEditor({
           </div>
         ) : (
           <FormError error={save.error ?? remove.error} />
+        )}
+        {reloaded && (
+          <p className="notice" role="status" tabIndex={-1} ref={reloadedNotice}>
+            {reloaded.kept.length === 0
+              ? `Loaded the latest version (changed by ${reloaded.by}). You had not changed anything, so the form shows it as it is now.`
+              : `Loaded the latest version (changed by ${reloaded.by}). Your changes to ${listOfFields(reloaded.kept)} are kept; the other fields show the latest version.${
+                  Object.keys(reloaded.theirs).length > 0
+                    ? ' Where you both changed a field, their value is shown under yours: keep yours or use theirs.'
+                    : ''
+                } Check, then save.`}
+          </p>
         )}
         {save.isSuccess && (
           <p className="notice" role="status">
@@ -207,4 +250,8 @@ function TaskEditor({
       <AttachmentsPanel projectId={project.id} taskId={taskId} canEdit={can.editTasks} />
     </section>
   );
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

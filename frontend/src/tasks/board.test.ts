@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Task, TaskPage } from '../api/types';
 import {
+  type CachedList,
+  cachedTask,
   columnTasks,
+  compareTasks,
   groupByStatus,
+  type ListFilters,
   matchesFilters,
+  patchCounts,
+  patchLists,
+  placeTask,
   removeTask,
   replaceTask,
   withoutStatus,
@@ -126,5 +133,144 @@ describe('withoutStatus', () => {
       q: 'hom',
     });
     expect(withoutStatus({ status: 'todo', assigneeId: undefined, q: '' })).toEqual({});
+  });
+});
+
+describe('moves: compareTasks and placeTask', () => {
+  const a = task('a', 'todo', { created_at: '2030-01-03T00:00:00Z', priority: 'low' });
+  const b = task('b', 'todo', { created_at: '2030-01-02T00:00:00Z', priority: 'urgent' });
+  const c = task('c', 'todo', { created_at: '2030-01-01T00:00:00Z', due_date: '2030-02-01' });
+
+  it('orders like the server: key, then id, in the sort direction; no due date last', () => {
+    const ids = (sort: Parameters<typeof compareTasks>[0]) =>
+      [c, a, b].sort(compareTasks(sort)).map((t) => t.id);
+    expect(ids('-created_at')).toEqual(['a', 'b', 'c']);
+    expect(ids('created_at')).toEqual(['c', 'b', 'a']);
+    expect(ids('-priority')).toEqual(['b', 'c', 'a']);
+    expect(ids('due_date')).toEqual(['c', 'a', 'b']);
+    const twin = task('0', 'todo', { created_at: a.created_at });
+    expect([a, twin].sort(compareTasks('-created_at')).map((t) => t.id)).toEqual(['a', '0']);
+  });
+
+  it('places a task at its place across pages, once, without changing the page count', () => {
+    const moved = task('m', 'todo', { created_at: '2030-01-02T12:00:00Z' });
+    const pages = [page([a], 'c1'), page([b, c])];
+    const placed = placeTask(pages, moved, '-created_at');
+    expect(placed.map((p) => p.items.map((t) => t.id))).toEqual([['a'], ['m', 'b', 'c']]);
+    expect(placed[0]).toBe(pages[0]);
+    expect(placeTask(placed, moved, '-created_at')).toEqual(placed);
+  });
+
+  it('puts a task that sorts after everything loaded at the end, so it shows at once', () => {
+    const old = task('o', 'todo', { created_at: '2020-01-01T00:00:00Z' });
+    const placed = placeTask([page([a, b], 'more')], old, '-created_at');
+    expect(placed[0]?.items.map((t) => t.id)).toEqual(['a', 'b', 'o']);
+    expect(placed[0]?.next_cursor).toBe('more');
+  });
+});
+
+describe('moves: patchLists', () => {
+  const filters = (status: Task['status'] | undefined, extra: Partial<ListFilters> = {}) => ({
+    status,
+    sort: '-created_at' as const,
+    ...extra,
+  });
+  const moving = task('1', 'todo', { created_at: '2030-01-02T00:00:00Z' });
+  const other = task('2', 'in_progress', { created_at: '2030-01-03T00:00:00Z' });
+  const lists = (q?: string): CachedList[] => [
+    { filters: filters('todo', { q }), pages: [page([moving])] },
+    { filters: filters('in_progress', { q }), pages: [page([other])] },
+    { filters: filters('done', { q }), pages: [page([])] },
+  ];
+
+  it('moves the one task from its column to the new one, and leaves the third alone', () => {
+    const patches = patchLists(lists(), { ...moving, status: 'in_progress' });
+    expect(patches[0]).toEqual({ kind: 'set', value: [page([])] });
+    expect(patches[1]).toEqual({
+      kind: 'set',
+      value: [page([other, { ...moving, status: 'in_progress' }])],
+    });
+    expect(patches[2]).toEqual({ kind: 'keep' });
+  });
+
+  it('rolls back with the same call (the task as the server has it)', () => {
+    const optimistic = lists().map((list, i) => {
+      const patch = patchLists(lists(), { ...moving, status: 'done' })[i];
+      return patch?.kind === 'set' ? { ...list, pages: patch.value } : list;
+    });
+    const back = patchLists(optimistic, moving);
+    expect(
+      back.map((p) => (p.kind === 'set' ? p.value[0]?.items.map((t) => t.id) : p.kind)),
+    ).toEqual([['1'], 'keep', []]);
+  });
+
+  it('replaces the task in place with the server answer (new version)', () => {
+    const answer = { ...moving, version: 2 };
+    const [patch] = patchLists(lists(), answer);
+    expect(patch).toEqual({ kind: 'set', value: [page([answer])] });
+  });
+
+  it('follows a search the task was seen to match, and marks unknown searches stale', () => {
+    const known = patchLists(lists('brief'), { ...moving, status: 'done' });
+    expect(known[2]).toEqual({ kind: 'set', value: [page([{ ...moving, status: 'done' }])] });
+    const mixed: CachedList[] = [
+      { filters: filters('todo'), pages: [page([moving])] },
+      { filters: filters('done', { q: 'logo' }), pages: [page([])] },
+      { filters: filters('todo', { q: 'logo' }), pages: [page([moving])] },
+      { filters: filters('done', { q: 'other' }), pages: [page([])] },
+    ];
+    const patches = patchLists(mixed, { ...moving, status: 'done' });
+    expect(patches[1]?.kind).toBe('set');
+    expect(patches[3]).toEqual({ kind: 'keep' });
+    const unseen: CachedList[] = [
+      { filters: filters('todo'), pages: [page([moving])] },
+      { filters: filters('todo', { q: 'never' }), pages: [page([moving])] },
+    ];
+    expect(patchLists(unseen, { ...moving, status: 'done' })[1]?.kind).toBe('set');
+  });
+
+  it('never puts a task into a list its other filters exclude', () => {
+    const urgent: CachedList = {
+      filters: filters('in_progress', { priority: 'urgent' }),
+      pages: [page([])],
+    };
+    expect(patchLists([urgent], { ...moving, status: 'in_progress' })).toEqual([{ kind: 'keep' }]);
+  });
+
+  it('puts a task at the top of a "recently updated" column', () => {
+    const list: CachedList = {
+      filters: filters('in_progress', { sort: '-updated_at' }),
+      pages: [page([other])],
+    };
+    const moved = { ...moving, status: 'in_progress' as const, updated_at: '2031-01-01T00:00:00Z' };
+    expect(patchLists([list], moved)).toEqual([{ kind: 'set', value: [page([moved, other])] }]);
+  });
+
+  it('finds the cached task', () => {
+    expect(cachedTask(lists(), '1')).toBe(moving);
+    expect(cachedTask(lists(), 'x')).toBeUndefined();
+  });
+});
+
+describe('moves: patchCounts', () => {
+  const counts = { todo: 2, in_progress: 1, done: 0, total: 3 };
+  const moved = task('1', 'done');
+
+  it('moves one from the old status to the new; the total stays', () => {
+    expect(patchCounts(counts, {}, moved, 'todo', new Set(['']))).toEqual({
+      kind: 'set',
+      value: { todo: 1, in_progress: 1, done: 1, total: 3 },
+    });
+  });
+
+  it('leaves counts whose filters exclude the task, and marks unknown searches stale', () => {
+    expect(patchCounts(counts, { priority: 'urgent' }, moved, 'todo', new Set(['']))).toEqual({
+      kind: 'keep',
+    });
+    expect(patchCounts(counts, { q: 'logo' }, moved, 'todo', new Set(['']))).toEqual({
+      kind: 'stale',
+    });
+    expect(patchCounts(counts, { q: 'logo' }, moved, 'todo', new Set(['logo'])).kind).toBe('set');
+    expect(patchCounts(counts, {}, moved, 'done', new Set(['']))).toEqual({ kind: 'keep' });
   });
 });

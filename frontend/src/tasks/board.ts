@@ -1,4 +1,4 @@
-import type { Task, TaskPage, TaskStatus } from '../api/types';
+import type { Task, TaskCounts, TaskPage, TaskSort, TaskStatus } from '../api/types';
 
 export type Columns = Record<TaskStatus, Task[]>;
 
@@ -78,4 +78,149 @@ export function withoutStatus(filters: TaskFilters): CountFilters {
  */
 export function columnTasks(pages: readonly TaskPage[], status: TaskStatus): Task[] {
   return groupByStatus(pages)[status];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moves (issue 10, bug 5): the cache patch for one task, instead of refetching every page.
+
+/** The filters and sort of one cached list, as its query key holds them (hooks.ts). */
+export type ListFilters = TaskFilters & { sort: TaskSort };
+
+/** One cached list: its filters and its loaded cursor pages. */
+export interface CachedList {
+  filters: ListFilters;
+  pages: readonly TaskPage[];
+}
+
+const PRIORITY_RANK: Record<Task['priority'], number> = { low: 1, medium: 2, high: 3, urgent: 4 };
+/** The API's key for due dates: tasks without one come last (models.DUE_DATE_KEY_SQL). */
+const NO_DUE_DATE = '3000-01-01';
+
+function sortKey(task: Task, sort: TaskSort): number | string {
+  switch (sort) {
+    case '-created_at':
+    case 'created_at':
+      return Date.parse(task.created_at);
+    case '-updated_at':
+      return Date.parse(task.updated_at);
+    case 'due_date':
+      return task.due_date ?? NO_DUE_DATE;
+    case '-priority':
+      return PRIORITY_RANK[task.priority];
+  }
+}
+
+/**
+ * The server's order for a sort (tasks/repository.py): the sort key, then the id, both in the
+ * sort's direction.
+ */
+export function compareTasks(sort: TaskSort): (a: Task, b: Task) => number {
+  const descending = sort.startsWith('-');
+  return (a, b) => {
+    const ka = sortKey(a, sort);
+    const kb = sortKey(b, sort);
+    const order = ka < kb ? -1 : ka > kb ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return descending ? -order : order;
+  };
+}
+
+/**
+ * Puts a task into a list's loaded pages at its place in the server's order. A task that sorts
+ * after everything loaded goes at the end of the last page, so it shows at once; should a later
+ * page bring it again, the board shows it once (`groupByStatus`).
+ */
+export function placeTask(pages: readonly TaskPage[], task: Task, sort: TaskSort): TaskPage[] {
+  const out = removeTask(pages, task.id);
+  if (out.length === 0) return out;
+  const before = compareTasks(sort);
+  for (const [p, page] of out.entries()) {
+    const at = page.items.findIndex((item) => before(task, item) < 0);
+    if (at >= 0) {
+      out[p] = { ...page, items: [...page.items.slice(0, at), task, ...page.items.slice(at)] };
+      return out;
+    }
+  }
+  const last = out.length - 1;
+  const page = out[last] as TaskPage;
+  out[last] = { ...page, items: [...page.items, task] };
+  return out;
+}
+
+function contains(pages: readonly TaskPage[], taskId: string): boolean {
+  return pages.some((page) => page.items.some((task) => task.id === taskId));
+}
+
+/** The task as a set of cached lists has it (the first list that holds it), if any. */
+export function cachedTask(lists: readonly CachedList[], taskId: string): Task | undefined {
+  for (const list of lists) {
+    for (const page of list.pages) {
+      const task = page.items.find((item) => item.id === taskId);
+      if (task) return task;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a task belongs in a list (or counts) under these filters: `true`, `false`, or
+ * `'unknown'` when only the server can tell (a search the task was never seen to match). A
+ * move changes neither title nor description, so a search that found the task finds it still.
+ */
+function belongs(task: Task, filters: TaskFilters, searches: ReadonlySet<string>) {
+  if (!matchesFilters(task, filters)) return false;
+  if (filters.q && !searches.has(filters.q)) return 'unknown';
+  return true;
+}
+
+/** What to do with one cached list or count: its new value, leave it, or mark it stale. */
+export type Patch<T> = { kind: 'set'; value: T } | { kind: 'keep' } | { kind: 'stale' };
+
+/**
+ * Writes one task, as it is now, into every cached list: replaced in place where it was and
+ * still belongs, placed in the server's order where it now belongs (the column it moved to),
+ * dropped where it no longer does. Lists only the server can decide on (a search the task was
+ * never seen in) are marked stale, to be read again when next shown; no list is refetched.
+ */
+export function patchLists(lists: readonly CachedList[], task: Task): Patch<TaskPage[]>[] {
+  const searches = searchesHolding(lists, task.id);
+  return lists.map((list): Patch<TaskPage[]> => {
+    const present = contains(list.pages, task.id);
+    const fits = belongs(task, list.filters, searches);
+    if (fits === 'unknown') return present ? { kind: 'stale' } : { kind: 'keep' };
+    if (!fits) return present ? { kind: 'set', value: removeTask(list.pages, task.id) } : keep;
+    if (present && list.filters.sort !== '-updated_at') {
+      return { kind: 'set', value: replaceTask(list.pages, task, () => true) };
+    }
+    return { kind: 'set', value: placeTask(list.pages, task, list.filters.sort) };
+  });
+}
+const keep = { kind: 'keep' } as const;
+
+/** The counts of one cached filter set after a task moved from one status to another. */
+export function patchCounts(
+  counts: TaskCounts,
+  filters: CountFilters,
+  task: Task,
+  from: TaskStatus,
+  searches: ReadonlySet<string>,
+): Patch<TaskCounts> {
+  if (from === task.status) return keep;
+  const fits = belongs(task, filters, searches);
+  if (fits === 'unknown') return { kind: 'stale' };
+  if (!fits) return keep;
+  return {
+    kind: 'set',
+    value: {
+      ...counts,
+      [from]: Math.max(0, counts[from] - 1),
+      [task.status]: counts[task.status] + 1,
+    },
+  };
+}
+
+/** The searches (`''` for none) of the cached lists that hold the task. */
+export function searchesHolding(lists: readonly CachedList[], taskId: string): Set<string> {
+  return new Set(
+    lists.filter((list) => contains(list.pages, taskId)).map((list) => list.filters.q ?? ''),
+  );
 }

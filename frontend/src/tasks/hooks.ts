@@ -7,8 +7,12 @@ export const PAGE_SIZE = 30;
 
 export const taskKeys = {
   all: (projectId: string) => ['projects', projectId, 'tasks'] as const,
+  /** Every cached list of the project (each board column, under each filter and sort). */
+  lists: (projectId: string) => ['projects', projectId, 'tasks', 'list'] as const,
   list: (projectId: string, filters: TaskFilters, sort: TaskSort) =>
     ['projects', projectId, 'tasks', 'list', { ...filters, sort }] as const,
+  /** Every cached set of counts of the project. */
+  allCounts: (projectId: string) => ['projects', projectId, 'tasks', 'counts'] as const,
   counts: (projectId: string, filters: CountFilters) =>
     ['projects', projectId, 'tasks', 'counts', filters] as const,
   one: (projectId: string, taskId: string) =>

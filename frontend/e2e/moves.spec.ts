@@ -1,0 +1,217 @@
+// Issue 10, bug 5: moving a card is optimistic (no snap-back, no greyed-out select), costs one
+// request (the PATCH of that task, never a refetch of the board's pages), rolls back with a
+// message naming the task (and who changed it) on a conflict, and can be undone. "Reload" on the
+// task form after a conflict keeps what the user typed.
+import type { Page, Request, Route } from '@playwright/test';
+import { expect, type Owner, test } from './fixtures';
+import type { Task } from './support/api';
+
+const column = (page: Page, name: string) => page.getByRole('list', { name });
+const card = (page: Page, columnName: string, title: string) =>
+  column(page, columnName).getByRole('link', { name: title, exact: true });
+const taskPath = (task: Task) => `/projects/${task.project_id}/tasks/${task.id}`;
+
+/** Every API request the page makes from now on, as "METHOD /path?query". */
+function watchApi(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (request: Request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/'))
+      seen.push(`${request.method()} ${url.pathname}${url.search}`);
+  });
+  return seen;
+}
+
+/** Holds the page's PATCH of `task` until `release()`: what shows meanwhile is optimistic. */
+async function holdPatch(page: Page, task: Task): Promise<{ release: () => Promise<void> }> {
+  let held: Route | null = null;
+  let arrived: () => void = () => {};
+  const arrival = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  await page.route(`**/api${taskPath(task)}`, async (route) => {
+    if (route.request().method() !== 'PATCH') return route.fallback();
+    held = route;
+    arrived();
+  });
+  return {
+    release: async () => {
+      await arrival;
+      await (held as Route | null)?.continue();
+      await page.unroute(`**/api${taskPath(task)}`);
+    },
+  };
+}
+
+async function openBoard(owner: Owner, titles: string[]): Promise<Task[]> {
+  const tasks: Task[] = [];
+  for (const title of titles) tasks.push(await owner.api.createTask(owner.project.id, { title }));
+  await owner.page.goto(`/projects/${owner.project.id}`);
+  for (const title of titles) await expect(card(owner.page, 'To do', title)).toBeVisible();
+  await expect(owner.page.getByRole('heading', { name: /^To do \d+ tasks$/ })).toBeVisible();
+  return tasks;
+}
+
+/** Lets any request a move would set off start; the assertion is that none does. */
+const settle = (page: Page) => page.waitForTimeout(800);
+
+test('a move shows at once, never greys out, and costs one request', async ({ owner }) => {
+  const { page } = owner;
+  const [task] = await openBoard(owner, ['Write the brief', 'Design the logo']);
+  if (!task) throw new Error('no task');
+  const requests = watchApi(page);
+  const patch = await holdPatch(page, task);
+
+  const select = page.getByLabel('Status of Write the brief');
+  await select.selectOption('in_progress');
+  // While the server has not answered yet: the card is already in its new column, its select
+  // shows the new status and can be used, and the counts follow.
+  await expect(card(page, 'In progress', 'Write the brief')).toBeVisible();
+  await expect(card(page, 'To do', 'Write the brief')).toHaveCount(0);
+  const moved = page.getByLabel('Status of Write the brief');
+  await expect(moved).toHaveValue('in_progress');
+  await expect(moved).toBeEnabled();
+  await expect(page.getByRole('heading', { name: 'In progress 1 tasks' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'To do 1 tasks' })).toBeVisible();
+
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && r.url().endsWith(taskPath(task)),
+  );
+  await patch.release();
+  expect((await answered).status()).toBe(200);
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Moved “Write the brief”' }),
+  ).toBeVisible();
+  await settle(page);
+  // The card stays where it went (no snap-back), and the move cost exactly one request.
+  await expect(card(page, 'In progress', 'Write the brief')).toBeVisible();
+  expect(requests).toEqual([`PATCH /api${taskPath(task)}`]);
+  const saved = await owner.api.json<Task>('GET', taskPath(task));
+  expect([saved.status, saved.version]).toEqual(['in_progress', task.version + 1]);
+});
+
+test('a move refused because someone changed the task first rolls back and names both', async ({
+  owner,
+  member,
+  expectAccessible,
+}) => {
+  const { page } = owner;
+  const [task] = await openBoard(owner, ['Write the brief']);
+  if (!task) throw new Error('no task');
+  // A teammate moves it to "Done" after the owner's board was read.
+  const theirs = await member.api.json<Task & { updated_by_id?: string | null }>(
+    'PATCH',
+    taskPath(task),
+    { status: 'done' },
+    { 'If-Match': `"${task.version}"` },
+  );
+  const requests = watchApi(page);
+
+  await page.getByLabel('Status of Write the brief').selectOption('in_progress');
+  const alert = page.getByRole('alert').filter({ hasText: 'Write the brief' });
+  await expect(alert).toBeVisible();
+  await expect(alert).toContainText('Could not move “Write the brief” to In progress');
+  // Named when the API says who changed the task (TaskOut.updated_by_id), else "someone else".
+  await expect(alert).toContainText(
+    'updated_by_id' in theirs ? `${member.name} changed it first` : 'someone else changed it first',
+  );
+  await expect(alert).toContainText('It is in Done now');
+  // The card is where the server has it, with the server's version: a move from there works.
+  await expect(card(page, 'Done', 'Write the brief')).toBeVisible();
+  await expect(card(page, 'In progress', 'Write the brief')).toHaveCount(0);
+  await expect(card(page, 'To do', 'Write the brief')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Done 1 tasks' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'In progress 0 tasks' })).toBeVisible();
+  await expectAccessible(page, 'board (move conflict)');
+  // The refused PATCH, then the one task re-read to learn where it is (no page refetched).
+  expect(requests).toEqual([`PATCH /api${taskPath(task)}`, `GET /api${taskPath(task)}`]);
+
+  // Dismissed, the message goes; a move from where the card now is works (the server's version).
+  await alert.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Write the brief' })).toHaveCount(0);
+  await page.getByLabel('Status of Write the brief').selectOption('in_progress');
+  await expect(card(page, 'In progress', 'Write the brief')).toBeVisible();
+  await expect
+    .poll(async () => (await owner.api.json<Task>('GET', taskPath(task))).status)
+    .toBe('in_progress');
+});
+
+test('undo puts a moved task back, with one request', async ({ owner }) => {
+  const { page } = owner;
+  const [task] = await openBoard(owner, ['Write the brief']);
+  if (!task) throw new Error('no task');
+  await page.getByLabel('Status of Write the brief').selectOption('done');
+  const notice = page.getByRole('status').filter({ hasText: 'Moved “Write the brief” to Done' });
+  await expect(notice).toBeVisible();
+  await expect(card(page, 'Done', 'Write the brief')).toBeVisible();
+  await expect
+    .poll(async () => (await owner.api.json<Task>('GET', taskPath(task))).status)
+    .toBe('done');
+
+  const requests = watchApi(page);
+  await notice.getByRole('button', { name: 'Undo moving “Write the brief”' }).click();
+  await expect(card(page, 'To do', 'Write the brief')).toBeVisible();
+  await expect(card(page, 'Done', 'Write the brief')).toHaveCount(0);
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Moved “Write the brief” back to To do' }),
+  ).toBeVisible();
+  await settle(page);
+  expect(requests).toEqual([`PATCH /api${taskPath(task)}`]);
+  const saved = await owner.api.json<Task>('GET', taskPath(task));
+  expect([saved.status, saved.version]).toEqual(['todo', task.version + 2]);
+});
+
+test('"Reload" after an edit conflict keeps what the user typed', async ({
+  owner,
+  member,
+  expectAccessible,
+}) => {
+  const { page } = owner;
+  const task = await owner.api.createTask(owner.project.id, {
+    title: 'Write the brief',
+    description: 'First draft.',
+  });
+  await page.goto(taskPath(task));
+  await expect(page.getByLabel('Title')).toHaveValue('Write the brief');
+  // A teammate changes the title and the priority after the form opened.
+  const theirs = await member.api.json<Task & { updated_by_id?: string | null }>(
+    'PATCH',
+    taskPath(task),
+    { title: 'Write the launch brief', priority: 'urgent' },
+    { 'If-Match': `"${task.version}"` },
+  );
+  // The owner edits the title and the description, and saves: refused.
+  await page.getByLabel('Title').fill('Write the brief today');
+  await page.getByLabel('Description').fill('My own words, kept.');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  const conflict = page.getByRole('alert');
+  await expect(conflict).toContainText(
+    'updated_by_id' in theirs
+      ? `${member.name} changed this task after you opened it`
+      : 'Someone else changed this task after you opened it',
+  );
+  await conflict.getByRole('button', { name: 'Reload the latest version' }).click();
+
+  // Their changes where the owner typed nothing; the owner's words where they typed; where
+  // both changed a field, the owner's words stay, and theirs are shown beside them.
+  await expect(page.getByLabel('Description')).toHaveValue('My own words, kept.');
+  await expect(page.getByLabel('Priority')).toHaveValue('urgent');
+  await expect(page.getByLabel('Title')).toHaveValue('Write the brief today');
+  const explanation = page.getByRole('status').filter({ hasText: 'Loaded the latest version' });
+  await expect(explanation).toContainText('Your changes to Title and Description are kept');
+  const titleField = page.getByRole('group', { name: 'Changed meanwhile: Title' });
+  await expect(titleField).toContainText('Write the launch brief');
+  await expectAccessible(page, 'task detail (reloaded after a conflict)');
+
+  // The owner takes their title after all, and saves: the new version goes out, no conflict.
+  await titleField.getByRole('button', { name: 'Use their title' }).click();
+  await expect(page.getByLabel('Title')).toHaveValue('Write the launch brief');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  const saved = await owner.api.json<Task>('GET', taskPath(task));
+  expect([saved.title, saved.description, saved.priority]).toEqual([
+    'Write the launch brief',
+    'My own words, kept.',
+    'urgent',
+  ]);
+});
