@@ -31,7 +31,7 @@ from taskapp.events.hub import EventHub
 from taskapp.events.router import router as events_router
 from taskapp.exports.router import router as exports_router
 from taskapp.health.router import router as health_router
-from taskapp.invitations.delivery import LogInvitationSender
+from taskapp.invitations.delivery import invitation_sender
 from taskapp.invitations.router import router as invitations_router
 from taskapp.projects.router import router as projects_router
 from taskapp.tasks.cached_reads import CachedTaskReads
@@ -79,8 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.events = EventHub(settings, redis)
     app.state.aws = Aws(settings)
     app.state.tokens = TokenService(settings)
-    # The copy-link flow; an SES sender replaces it when e-mail is set up (ADR 0083).
-    app.state.invitation_sender = LogInvitationSender(settings.public_app_url)
+    # SES when APP_EMAIL_FROM_ADDRESS is set (ADR 0105); else the copy-link flow (ADR 0083).
+    app.state.invitation_sender = invitation_sender(settings, app.state.aws)
 
     install_error_handlers(app)
     for router in (

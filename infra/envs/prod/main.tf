@@ -137,6 +137,16 @@ module "cache" {
 # Compute and edge
 ################################################################################
 
+# Invitation e-mail (ADR 0105): off unless email_domain is set.
+module "email" {
+  source = "../../modules/email"
+  count  = var.email_domain == null ? 0 : 1
+
+  name            = local.name
+  domain          = var.email_domain
+  route53_zone_id = data.aws_route53_zone.this.zone_id
+}
+
 module "compute" {
   source = "../../modules/compute"
 
@@ -164,6 +174,11 @@ module "compute" {
   jwt_signing_key_version = var.jwt_signing_key_version
   cors_origins            = [local.site_url]
   public_app_url          = local.site_url
+  email = var.email_domain == null ? null : {
+    from_address           = module.email[0].from_address
+    configuration_set_name = module.email[0].configuration_set_name
+    send_policy_json       = module.email[0].send_policy_json
+  }
 
   api    = var.api
   worker = var.worker

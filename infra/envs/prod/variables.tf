@@ -69,6 +69,12 @@ variable "domain_name" {
   type        = string
 }
 
+variable "email_domain" {
+  description = "Domain to send invitation e-mail from through SES, in route53_zone_name's zone (for example `mail.example.com`). Null (the default): no e-mail; the inviting owner copies the link (ADR 0105)."
+  type        = string
+  default     = null
+}
+
 ################################################################################
 # Network
 ################################################################################

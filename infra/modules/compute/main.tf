@@ -46,6 +46,9 @@ locals {
   # `secrets`, so a change needs no new task definition revision, only a redeploy.
   app_config = merge(local.base_app_config, var.public_app_url == null ? {} : {
     APP_PUBLIC_APP_URL = var.public_app_url
+    }, var.email == null ? {} : {
+    APP_EMAIL_FROM_ADDRESS      = var.email.from_address
+    APP_EMAIL_CONFIGURATION_SET = var.email.configuration_set_name
   })
   base_app_config = {
     APP_ENVIRONMENT   = var.environment
@@ -921,6 +924,15 @@ data "aws_iam_policy_document" "task_worker" {
       values   = ["sqs.${local.region}.amazonaws.com"]
     }
   }
+}
+
+# Sending invitation e-mail (ADR 0105): the API only, and only what the email module allows.
+resource "aws_iam_role_policy" "email" {
+  count = var.email == null ? 0 : 1
+
+  name   = "email"
+  role   = aws_iam_role.task["api"].id
+  policy = var.email.send_policy_json
 }
 
 resource "aws_iam_role_policy" "task" {

@@ -370,6 +370,21 @@ variable "public_app_url" {
   }
 }
 
+variable "email" {
+  description = "Invitation e-mail through SES (the email module's outputs: `from_address`, `configuration_set_name`, `send_policy_json`), or null: no e-mail, the inviting owner copies the link (ADR 0105). Needs public_app_url (the links must be absolute)."
+  type = object({
+    from_address           = string
+    configuration_set_name = string
+    send_policy_json       = string
+  })
+  default = null
+
+  validation {
+    condition     = var.email == null || var.public_app_url != null
+    error_message = "E-mailed invitation links must be absolute: set public_app_url with email."
+  }
+}
+
 variable "cors_origins" {
   description = "Origins allowed by the API's CORS policy (`APP_CORS_ORIGINS`, comma-joined)."
   type        = list(string)

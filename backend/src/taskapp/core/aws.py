@@ -1,4 +1,4 @@
-"""AWS clients (S3, SQS). boto3 is synchronous: network calls run in worker threads with
+"""AWS clients (S3, SQS, SES). boto3 is synchronous: network calls run in worker threads with
 explicit connect/read timeouts and bounded retries. The endpoint URL points at an emulator
 locally and is unset in AWS; there is no other difference."""
 
@@ -47,6 +47,10 @@ class Aws:
         )
         self.sqs: SQSClient = session.client(
             "sqs", endpoint_url=settings.aws_endpoint_url, config=sqs_config
+        )
+        # Invitation e-mail (ADR 0105); only used when APP_EMAIL_FROM_ADDRESS is set.
+        self.ses: Any = session.client(
+            "sesv2", endpoint_url=settings.aws_endpoint_url, config=config
         )
         self.bucket = settings.s3_bucket
         self.export_queue_url = settings.sqs_export_queue_url

@@ -194,6 +194,13 @@ class Settings(DatabaseSettings):
     public_app_url: str | None = Field(default=None, pattern=r"^https?://[^/?#\s]+$")
     invitations_pending_per_project: int = Field(default=100, ge=1, le=10_000)
     rate_limit_invitations_per_user: int = Field(default=20, ge=1)
+    # Invitation e-mail through SES (invitations/delivery.py, ADR 0105): the sender, an address
+    # at a domain identity verified in SES, and the configuration set to send with. Unset: no
+    # e-mail; the inviting owner copies the link. Needs public_app_url (links must be absolute).
+    email_from_address: str | None = Field(
+        default=None, max_length=254, pattern=r"^[^@\s<>\"]{1,64}@[A-Za-z0-9.-]{1,189}$"
+    )
+    email_configuration_set: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
 
     # Live updates over Server-Sent Events (events/, ADR 0104). The heartbeat must stay inside
     # every idle timeout on the way: CloudFront's origin read timeout (30 s) and the ALB's idle
@@ -225,6 +232,15 @@ class Settings(DatabaseSettings):
                 if isinstance(value, str):
                     data[key] = [item.strip() for item in value.split(",") if item.strip()]
         return data
+
+    @model_validator(mode="after")
+    def _email_links_are_absolute(self) -> Settings:
+        if self.email_from_address is not None and self.public_app_url is None:
+            raise ValueError(
+                "APP_EMAIL_FROM_ADDRESS needs APP_PUBLIC_APP_URL (e.g. https://tasks.example.com): "
+                "an e-mailed invitation link must be absolute."
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_weak_secrets_outside_local(self) -> Settings:

@@ -135,3 +135,16 @@ run "first_plan" {
     error_message = "stage keeps the ECS logs 30 days."
   }
 }
+
+run "with_invitation_email" {
+  command = plan
+
+  variables {
+    email_domain = "mail.example.com"
+  }
+
+  assert {
+    condition     = length(module.email) == 1 && module.email[0].from_address == "no-reply@mail.example.com"
+    error_message = "With email_domain the email module sends as no-reply at that domain."
+  }
+}

@@ -171,6 +171,48 @@ run "rolling_internal_alb" {
     condition     = aws_ssm_parameter.config["APP_PUBLIC_APP_URL"].value == "https://tasks.example.com"
     error_message = "public_app_url reaches the API as APP_PUBLIC_APP_URL."
   }
+
+  assert {
+    condition     = length(aws_iam_role_policy.email) == 0 && !contains(keys(aws_ssm_parameter.config), "APP_EMAIL_FROM_ADDRESS")
+    error_message = "Without email the API gets no SES permission and no sender address."
+  }
+}
+
+run "invitation_email_through_ses" {
+  command = plan
+
+  variables {
+    public_app_url = "https://tasks.example.com"
+    email = {
+      from_address           = "no-reply@mail.example.com"
+      configuration_set_name = "taskapp-test"
+      send_policy_json       = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ses:SendEmail\",\"Resource\":\"*\"}]}"
+    }
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.config["APP_EMAIL_FROM_ADDRESS"].value == "no-reply@mail.example.com" && aws_ssm_parameter.config["APP_EMAIL_CONFIGURATION_SET"].value == "taskapp-test"
+    error_message = "The sender address and configuration set reach the API."
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.email) == 1 && aws_iam_role_policy.email[0].policy == var.email.send_policy_json
+    error_message = "The API's task role gets exactly the email module's send policy."
+  }
+}
+
+run "email_without_an_absolute_app_url_is_rejected" {
+  command = plan
+
+  variables {
+    email = {
+      from_address           = "no-reply@mail.example.com"
+      configuration_set_name = "taskapp-test"
+      send_policy_json       = "{}"
+    }
+  }
+
+  expect_failures = [var.email]
 }
 
 # ADR 0056: the app logs in with IAM tokens as the least-privilege role; only the migration
