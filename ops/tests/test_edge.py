@@ -251,3 +251,21 @@ def test_dev_gives_the_api_and_the_edge_one_generated_origin_secret() -> None:
     edge = edge_environment(first, {"PATH": "/bin"})
     assert edge["APP_ORIGIN_VERIFY_SECRET"] == secret
     assert edge["APP_ORIGIN_VERIFY_HEADER"] == first["APP_ORIGIN_VERIFY_HEADER"]
+
+
+@pytest.mark.parametrize(("accepted", "encoding"), [("br, gzip", "br"), ("gzip", "gzip")])
+async def test_the_site_is_compressed_as_cloudfront_does_and_the_api_is_not(
+    dist: Path, client: httpx.AsyncClient, accepted: str, encoding: str
+) -> None:
+    bundle = "const board = " + json.dumps(["a task title"] * 400) + ";\n"
+    (dist / "assets" / "board-Xy12AbCd.js").write_text(bundle)
+    asset = await client.get("/assets/board-Xy12AbCd.js", headers={"Accept-Encoding": accepted})
+    assert asset.headers["content-encoding"] == encoding
+    assert asset.text == bundle  # httpx decodes both
+    assert int(asset.headers["content-length"]) < len(bundle) / 5
+    small = await client.get("/favicon.svg", headers={"Accept-Encoding": accepted})
+    assert "content-encoding" not in small.headers  # under CloudFront's 1,000-byte floor
+    api = await client.post(
+        "/api/tasks", content=b"x" * 5000, headers={"Accept-Encoding": accepted}
+    )
+    assert api.status_code == 201 and "content-encoding" not in api.headers

@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from brotli_asgi import BrotliMiddleware
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -51,6 +51,10 @@ DEFAULT_HEADERS_FILE = REPO_ROOT / "infra" / "modules" / "edge" / "security_head
 S3_ORIGIN_PLACEHOLDER = "{s3_origin}"
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+# CloudFront compresses objects from 1,000 bytes up; quality 5 is a fast setting for
+# compressing on every request (CloudFront's own level is not published).
+COMPRESSION_MINIMUM_BYTES = 1000
+COMPRESSION_QUALITY = 5
 NO_CACHE = "no-cache"
 HASHED_ASSETS_PREFIX = "/assets/"
 
@@ -245,7 +249,16 @@ def create_app(
     ]
     middleware = [
         Middleware(SecurityHeadersMiddleware, headers=security_headers),
-        Middleware(GZipMiddleware, minimum_size=1024),
+        # As CloudFront: the site compressed with Brotli where the browser accepts it, gzip
+        # otherwise (CachingOptimized enables both); the API not at all (its behaviours use
+        # CachingDisabled, which compresses nothing; the events stream must not be held back).
+        Middleware(
+            BrotliMiddleware,
+            quality=COMPRESSION_QUALITY,
+            minimum_size=COMPRESSION_MINIMUM_BYTES,
+            gzip_fallback=True,
+            excluded_handlers=[r"^/api(/|$)"],
+        ),
     ]
 
     @asynccontextmanager
