@@ -34,6 +34,8 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test-only")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 TABLES = (
+    "activity",
+    "comments",
     "invitations",
     "attachments",
     "export_jobs",

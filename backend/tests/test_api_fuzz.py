@@ -40,6 +40,8 @@ from tests.conftest import Figures, Stack
 from tests.factories import PASSWORD
 from tests.live import served
 
+# Operations the run leaves out (config_toml says why).
+SKIPPED_OPERATIONS = ("project_events",)
 MAX_EXAMPLES = int(os.environ.get("TASKAPP_FUZZ_EXAMPLES", "40"))
 STATEFUL_STEPS = int(os.environ.get("TASKAPP_FUZZ_STEPS", "10"))
 SEED = int(os.environ.get("TASKAPP_FUZZ_SEED", "20260801"))
@@ -113,6 +115,7 @@ def live_api(stack: Stack) -> Iterator[LiveApi]:
             "rate_limit_login_per_ip": 10**9,
             "rate_limit_login_per_account": 10**9,
             "rate_limit_invitations_per_user": 10**9,
+            "rate_limit_comments_per_user": 10**9,
             "access_token_ttl_seconds": 86400,
             "request_deadline_seconds": 30.0,
         }
@@ -171,6 +174,9 @@ def seed(url: str) -> Seed:
         attachment = ticket["attachment"]["id"]
         post(f"{base}/{attachment}/confirm", {}, token)
         export = post(f"/api/projects/{project}/exports", {}, token)["id"]
+        comments = [post(f"/api/projects/{project}/tasks/{tasks[0]}/comments",
+                         {"body": f"C{i}", "mentions": [mate["user"]["id"]]}, token)["id"]
+                    for i in range(3)]  # fmt: skip
         theirs = post("/api/projects", {"name": "Theirs"}, mate_token)["id"]
         ours = post(f"/api/projects/{theirs}/invitations",
                     {"email": "fuzz-owner@example.com", "role": "viewer"}, mate_token)  # fmt: skip
@@ -181,6 +187,7 @@ def seed(url: str) -> Seed:
             "attachments": [attachment],
             "exports": [export],
             "users": [mate["user"]["id"]],
+            "comments": comments,
         }
         return Seed(token, ids, [project, *tasks, attachment, mate["user"]["id"]])
 
@@ -191,7 +198,8 @@ def config_toml(seeded: Seed, report: Path) -> str:
         f"[dictionaries.{name}]\nvalues = {json.dumps(ids)}" for name, ids in seeded.ids.items()
     )
     bindings = {"project_id": "projects", "task_id": "tasks", "attachment_id": "attachments",
-                "export_id": "exports", "user_id": "users"}  # fmt: skip
+                "export_id": "exports", "user_id": "users",
+                "comment_id": "comments"}  # fmt: skip
     dictionaries += "\n[parameters]\n" + "\n".join(
         f'"path.{name}" = {{ dictionary = "{dictionary}", probability = 0.9 }}'
         for name, dictionary in bindings.items()
@@ -248,7 +256,7 @@ bearer = "{seeded.token}"
 # The live-update stream answers 200 with an endless body: every case would wait for the
 # request timeout. Its contract is tested in test_events.py (errors, resume, roles, limits).
 [[operations]]
-include-operation-id = "project_events"
+include-operation-id = "{SKIPPED_OPERATIONS[0]}"
 enabled = false
 
 {dictionaries}
@@ -299,7 +307,8 @@ def test_the_api_keeps_to_its_openapi_document(
         print(line)
     assert result["complete"], output
     assert result["errors"] == [], output
-    assert operations["tested"] == operations["total"] > 0, output
+    # Every operation but the ones the configuration turns off (the event stream).
+    assert operations["tested"] == operations["total"] - len(SKIPPED_OPERATIONS) > 0, output
     assert not any(status >= 500 for status in statuses), (statuses, output)
     assert live_api.observed.unhandled == []
     assert result["failures"] == [], output

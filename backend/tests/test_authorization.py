@@ -62,6 +62,15 @@ ROUTES = [
     ),
     Route("GET", "/api/projects/{project}/tasks/{task}/attachments/{confirmed}/download", "viewer"),
     Route("DELETE", "/api/projects/{project}/tasks/{task}/attachments/{attachment}", "member"),
+    Route("GET", "/api/projects/{project}/tasks/{task}/comments", "viewer"),
+    Route("POST", "/api/projects/{project}/tasks/{task}/comments", "member", {"body": "Hi"}),
+    # The member wrote {comment}: authors edit and delete their own (test_comments.py: others').
+    Route(
+        "PATCH", "/api/projects/{project}/tasks/{task}/comments/{comment}", "member", {"body": "E"}
+    ),
+    Route("DELETE", "/api/projects/{project}/tasks/{task}/comments/{comment}", "member"),
+    Route("GET", "/api/projects/{project}/tasks/{task}/activity", "viewer"),
+    Route("GET", "/api/projects/{project}/activity", "viewer"),
     Route("POST", "/api/projects/{project}/exports", "viewer"),
     Route("GET", "/api/projects/{project}/exports/{export}", "viewer"),
 ]
@@ -92,6 +101,12 @@ async def _world(client: httpx.AsyncClient) -> tuple[Team, dict[str, str]]:
     export = await client.post(
         f"/api/projects/{team.project_id}/exports", headers=team.owner.headers
     )
+    comment = await client.post(
+        f"/api/projects/{team.project_id}/tasks/{task['id']}/comments",
+        json={"body": "First"},
+        headers=team.member.headers,
+    )
+    assert comment.status_code == 201, comment.text
     extra = await sign_up(client, "extra")
     pending = await invite(client, team.project_id, team.owner, "pending@example.com")
     ids = {
@@ -103,6 +118,7 @@ async def _world(client: httpx.AsyncClient) -> tuple[Team, dict[str, str]]:
         "viewer": team.viewer.id,
         "extra_email": extra.email,
         "invitation": pending["invitation"]["id"],
+        "comment": comment.json()["id"],
     }
     return team, ids
 

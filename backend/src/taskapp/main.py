@@ -11,9 +11,11 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import HTMLResponse
 
 from taskapp import __version__
+from taskapp.activity.router import router as activity_router
 from taskapp.attachments.router import router as attachments_router
 from taskapp.attachments.schemas import document_upload_limits
 from taskapp.auth.router import router as auth_router
+from taskapp.comments.router import router as comments_router
 from taskapp.core.aws import Aws
 from taskapp.core.cache import Cache
 from taskapp.core.db import Database
@@ -90,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         invitations_router,
         tasks_router,
         attachments_router,
+        comments_router,
+        activity_router,
         exports_router,
         events_router,
     ):

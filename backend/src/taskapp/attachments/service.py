@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskapp.activity import repository as activity
 from taskapp.attachments.expiry import pending_lifetime
 from taskapp.attachments.models import Attachment, AttachmentStatus
 from taskapp.attachments.schemas import (
@@ -140,6 +141,16 @@ class AttachmentService:
             after_commit(self.session, remove_upload)
         attachment.status = AttachmentStatus.ready
         await self.session.flush()
+        # Added once visible: an upload never confirmed was never on the task.
+        activity.record(
+            self.session,
+            access.project_id,
+            access.user_id,
+            "attachment.added",
+            task_id=task_id,
+            target_id=attachment.id,
+            changes={"filename": activity.change(None, attachment.filename)},
+        )
         return attachment
 
     async def _head(self, key: str) -> Any:
@@ -214,6 +225,16 @@ class AttachmentService:
     ) -> None:
         attachment = await self._get(access, task_id, attachment_id, lock=True)
         key = attachment.object_key
+        if attachment.status == AttachmentStatus.ready:
+            activity.record(
+                self.session,
+                access.project_id,
+                access.user_id,
+                "attachment.deleted",
+                task_id=task_id,
+                target_id=attachment.id,
+                changes={"filename": activity.change(attachment.filename, None)},
+            )
         await self.session.delete(attachment)
         await self.session.flush()
 

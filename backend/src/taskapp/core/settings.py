@@ -194,6 +194,10 @@ class Settings(DatabaseSettings):
     public_app_url: str | None = Field(default=None, pattern=r"^https?://[^/?#\s]+$")
     invitations_pending_per_project: int = Field(default=100, ge=1, le=10_000)
     rate_limit_invitations_per_user: int = Field(default=20, ge=1)
+    # Comments (ADR 0103) a user may post per minute, over all projects: a person types far
+    # fewer; a script posting in a loop is stopped before it floods a task and its readers.
+    rate_limit_comments_per_user: int = Field(default=30, ge=1)
+
     # Invitation e-mail through SES (invitations/delivery.py, ADR 0105): the sender, an address
     # at a domain identity verified in SES, and the configuration set to send with. Unset: no
     # e-mail; the inviting owner copies the link. Needs public_app_url (links must be absolute).

@@ -5,6 +5,7 @@ import uuid
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskapp.activity import repository as activity
 from taskapp.attachments import storage as attachment_storage
 from taskapp.auth import repository as users
 from taskapp.core.aws import Aws
@@ -74,6 +75,29 @@ class ProjectService:
             await self.events.publish(project_id, change)
 
         after_commit(self.session, publish)
+
+    def _record(
+        self,
+        project_id: uuid.UUID,
+        actor_id: uuid.UUID,
+        kind: str,
+        member_id: uuid.UUID,
+        before: Role | None,
+        after: Role | None,
+    ) -> None:
+        """A membership change in the project's activity, in this transaction."""
+        activity.record(
+            self.session,
+            project_id,
+            actor_id,
+            kind,
+            target_id=member_id,
+            changes={
+                "role": activity.change(
+                    None if before is None else before.value, None if after is None else after.value
+                )
+            },
+        )
 
     async def create(self, user_id: uuid.UUID, data: ProjectCreate) -> ProjectOut:
         project = Project(name=data.name, description=data.description)
@@ -154,6 +178,7 @@ class ProjectService:
         if membership is None:
             self.session.add(Membership(project_id=project_id, user_id=user_id, role=role))
             await self.session.flush()
+            self._record(project_id, user_id, "member.joined", user_id, None, role)
             self._invalidate_membership(project_id, user_id, "member.joined")
         else:
             role = membership.role
@@ -174,6 +199,9 @@ class ProjectService:
                 "You are the last owner of this project, so you cannot leave it: make someone "
                 "else owner first, or delete the project."
             )
+        self._record(
+            access.project_id, access.user_id, "member.left", access.user_id, membership.role, None
+        )
         await self.session.delete(membership)
         await self.session.flush()
         self._invalidate_membership(access.project_id, access.user_id, "member.removed")
@@ -183,6 +211,11 @@ class ProjectService:
         membership = await self._membership(access.project_id, user_id)
         if membership.role == Role.owner and role != Role.owner:
             await self._keep_an_owner(access.project_id)
+        if membership.role != role:
+            self._record(
+                access.project_id, access.user_id, "member.role_changed", user_id,
+                membership.role, role,
+            )  # fmt: skip
         membership.role = role
         await self.session.flush()
         user = await users.get_user(self.session, user_id)
@@ -197,6 +230,9 @@ class ProjectService:
         membership = await self._membership(access.project_id, user_id)
         if membership.role == Role.owner:
             await self._keep_an_owner(access.project_id)
+        self._record(
+            access.project_id, access.user_id, "member.removed", user_id, membership.role, None
+        )
         await self.session.delete(membership)
         await self.session.flush()
         self._invalidate_membership(access.project_id, user_id, "member.removed")

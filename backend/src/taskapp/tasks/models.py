@@ -60,8 +60,17 @@ class Task(TimestampMixin, Base):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     due_date: Mapped[date | None] = mapped_column(Date)
+    # Who created the task and who changed it last (TaskOut's created_by_id, updated_by_id).
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
+    )
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    # Kept by comments/service.py in the transaction that adds or deletes a comment: the board
+    # shows it without counting rows per task on every page read.
+    comment_count: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
     )
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     search: Mapped[str] = mapped_column(

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from taskapp.core.errors import BadRequest
@@ -108,12 +108,28 @@ PAGE_COLUMNS = (
     "created_at",
     "updated_at",
 )
+# Shown after PAGE_COLUMNS, in TaskOut's order: (the column, TaskOut's name for it).
+PAGE_RENAMED = (
+    ("created_by", "created_by_id"),
+    ("updated_by", "updated_by_id"),
+    ("comment_count", "comment_count"),
+)
+# The names of a page row's values, as TaskOut has them (the row then ends with its sort key).
+PAGE_FIELDS = (*PAGE_COLUMNS, *(name for _, name in PAGE_RENAMED))
+_INNER_COLUMNS = ", ".join(
+    [*PAGE_COLUMNS, *(c if c == name else f"{c} AS {name}" for c, name in PAGE_RENAMED)]
+)
+_OUTER_COLUMNS = ", ".join(f"p.{name}" for name in PAGE_FIELDS)
+
+
+# The fields a task's history records (activity), as TaskOut names them.
+TRACKED_FIELDS = ("title", "description", "status", "priority", "assignee_id", "due_date")
 
 
 @dataclass(frozen=True)
 class MemberPage:
     role: Role
-    rows: list[Sequence[Any]]  # PAGE_COLUMNS of each task, in order
+    rows: list[Sequence[Any]]  # PAGE_FIELDS of each task, in order, then the sort key
     next_cursor: str | None
 
 
@@ -185,13 +201,11 @@ def member_page_sql(query: TaskQuery) -> tuple[str, list[Any]]:
         conditions.append(f"({key}, id) {after} ({param(value)}, {param(last_id)})")
     direction = "DESC" if descending else "ASC"
     limit = param(query.limit + 1)
-    columns = ", ".join(PAGE_COLUMNS)
     # Identifiers are this module's constants; every value is a placeholder.
-    outer_columns = ", ".join(f"p.{c}" for c in PAGE_COLUMNS)
     statement = (
-        f"SELECT m.role, {outer_columns}, p.sort_key "  # noqa: S608
+        f"SELECT m.role, {_OUTER_COLUMNS}, p.sort_key "  # noqa: S608
         "FROM memberships m LEFT JOIN LATERAL ("
-        f"SELECT {columns}, {key} AS sort_key FROM tasks WHERE {' AND '.join(conditions)} "
+        f"SELECT {_INNER_COLUMNS}, {key} AS sort_key FROM tasks WHERE {' AND '.join(conditions)} "
         f"ORDER BY {key} {direction}, id {direction} LIMIT {limit}"
         ") p ON true WHERE m.project_id = $1 AND m.user_id = $2 "
         f"ORDER BY p.sort_key {direction}, p.id {direction}"
@@ -264,6 +278,19 @@ async def get_task(session: AsyncSession, project_id: uuid.UUID, task_id: uuid.U
         select(Task).where(Task.id == task_id, Task.project_id == project_id)
     )
     return result.scalar_one_or_none()
+
+
+async def lock_task(
+    session: AsyncSession, project_id: uuid.UUID, task_id: uuid.UUID
+) -> Row[Any] | None:
+    """The task's version and the fields its history records, locked until the transaction
+    ends (None if there is no such task): what an update compares and records as before."""
+    result = await session.execute(
+        select(Task.version, *(getattr(Task, field) for field in TRACKED_FIELDS))
+        .where(Task.id == task_id, Task.project_id == project_id)
+        .with_for_update()
+    )
+    return result.one_or_none()
 
 
 async def update_if_version(

@@ -60,6 +60,13 @@ class TaskOut(BaseModel):
     version: int = Field(description="Send it back as If-Match to update or delete.")
     created_at: datetime
     updated_at: datetime
+    created_by_id: uuid.UUID | None = Field(
+        description="Who created the task (null: unknown, or the account was deleted)."
+    )
+    updated_by_id: uuid.UUID | None = Field(
+        description="Who changed the task last (null: unknown, or the account was deleted)."
+    )
+    comment_count: int = Field(ge=0, description="How many comments the task has.")
 
 
 class TaskPage(BaseModel):

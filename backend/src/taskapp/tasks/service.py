@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from taskapp.activity import repository as activity
 from taskapp.core.cache import Cache, project_tasks_key
 from taskapp.core.db import after_commit
 from taskapp.core.errors import NotFound, PreconditionFailed, ValidationFailed
@@ -29,6 +30,7 @@ from taskapp.tasks.schemas import (
 
 TASK_NOT_FOUND = "Task not found."
 _PRIORITY_NAMES = {int(priority): priority.name for priority in Priority}
+_OPTIONAL_IDS = ("assignee_id", "created_by_id", "updated_by_id")
 
 
 def task_out(task: Task) -> TaskOut:
@@ -44,7 +46,23 @@ def task_out(task: Task) -> TaskOut:
         version=task.version,
         created_at=task.created_at,
         updated_at=task.updated_at,
+        created_by_id=task.created_by,
+        updated_by_id=task.updated_by,
+        comment_count=task.comment_count,
     )
+
+
+def tracked_fields(task: Any) -> dict[str, Any]:
+    """The fields a task's history records, as the API shows them (JSON values): `task` is a
+    Task or a row of `repository.lock_task`."""
+    return {
+        "title": task.title,
+        "description": task.description,
+        "status": TaskStatus(task.status).value,
+        "priority": priority_name(task.priority),
+        "assignee_id": None if task.assignee_id is None else str(task.assignee_id),
+        "due_date": None if task.due_date is None else task.due_date.isoformat(),
+    }
 
 
 def query_digest(query: TaskQuery | TaskCountsQuery) -> str:
@@ -67,12 +85,13 @@ def page_json(page: repository.MemberPage) -> bytes:
     written straight from the rows: no ORM objects, no models per task."""
     items = []
     for row in page.rows:
-        item = dict(zip(repository.PAGE_COLUMNS, row, strict=False))
+        item = dict(zip(repository.PAGE_FIELDS, row, strict=False))
         # asyncpg's UUIDs are its own type, which orjson does not know: text, as pydantic.
         item["id"] = str(item["id"])
         item["project_id"] = str(item["project_id"])
-        if item["assignee_id"] is not None:
-            item["assignee_id"] = str(item["assignee_id"])
+        for field in _OPTIONAL_IDS:
+            if item[field] is not None:
+                item[field] = str(item[field])
         item["priority"] = _PRIORITY_NAMES[item["priority"]]
         items.append(item)
     return orjson.dumps({"items": items, "next_cursor": page.next_cursor}, option=orjson.OPT_UTC_Z)
@@ -143,11 +162,20 @@ class TaskService:
             assignee_id=data.assignee_id,
             due_date=data.due_date,
             created_by=access.user_id,
+            updated_by=access.user_id,
         )
         self.session.add(task)
         # The INSERT returns the server's defaults (timestamps) itself: SQLAlchemy's
         # eager_defaults ("auto": RETURNING where the database has it); no SELECT after it.
         await self.session.flush()
+        activity.record(
+            self.session,
+            access.project_id,
+            access.user_id,
+            "task.created",
+            task_id=task.id,
+            changes=activity.diff({}, tracked_fields(task)),
+        )
         self._invalidate_after_commit(access, "task.created", task)
         return task
 
@@ -164,16 +192,30 @@ class TaskService:
             values["priority"] = priority_value(values["priority"])
         if values.get("assignee_id") is not None:
             await self._check_assignee(access.project_id, values["assignee_id"])
-        updated = await repository.update_if_version(
-            self.session, access.project_id, task_id, expected_version, values
-        )
+        # Locked first: what the history records as "before" is what this update replaces.
+        current = await repository.lock_task(self.session, access.project_id, task_id)
+        if current is None:
+            raise NotFound(TASK_NOT_FOUND)
+        values["updated_by"] = access.user_id
+        updated = None
+        if current.version == expected_version:
+            updated = await repository.update_if_version(
+                self.session, access.project_id, task_id, expected_version, values
+            )
         if updated is None:
-            current = await repository.get_task(self.session, access.project_id, task_id)
-            if current is None:
-                raise NotFound(TASK_NOT_FOUND)
             raise PreconditionFailed(
                 "Someone else changed this task since you loaded it; reload and try again.",
                 details={"current_version": current.version},
+            )
+        changes = activity.diff(tracked_fields(current), tracked_fields(updated))
+        if changes:
+            activity.record(
+                self.session,
+                access.project_id,
+                access.user_id,
+                "task.updated",
+                task_id=task_id,
+                changes=changes,
             )
         self._invalidate_after_commit(access, "task.updated", updated)
         return updated
@@ -184,6 +226,14 @@ class TaskService:
         task = await self.get(access, task_id)
         if expected_version is not None and task.version != expected_version:
             raise PreconditionFailed(details={"current_version": task.version})
+        activity.record(
+            self.session,
+            access.project_id,
+            access.user_id,
+            "task.deleted",
+            task_id=task.id,
+            changes=activity.diff(tracked_fields(task), dict.fromkeys(repository.TRACKED_FIELDS)),
+        )
         await self.session.delete(task)
         await self.session.flush()
         self._invalidate_after_commit(access, "task.deleted", task)
