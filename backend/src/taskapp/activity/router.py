@@ -5,10 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from taskapp.activity.schemas import ActivityPage, ActivityQuery
+from taskapp.activity.schemas import ActivityPage
 from taskapp.activity.service import ActivityService
 from taskapp.core.db import DbSession
 from taskapp.core.errors import PROJECT_ERRORS, BadRequest, error_responses
+from taskapp.core.schemas import CursorPageQuery
 from taskapp.projects.dependencies import ProjectViewer
 
 router = APIRouter(prefix="/api/projects/{project_id}", tags=["activity"])
@@ -29,7 +30,7 @@ Service = Annotated[ActivityService, Depends(get_activity_service)]
     responses=error_responses(*PROJECT_ERRORS, BadRequest),
 )
 async def list_project_activity(
-    query: Annotated[ActivityQuery, Query()], access: ProjectViewer, service: Service
+    query: Annotated[CursorPageQuery, Query()], access: ProjectViewer, service: Service
 ) -> ActivityPage:
     return await service.project_feed(access, query)
 
@@ -43,7 +44,7 @@ async def list_project_activity(
 )
 async def list_task_activity(
     task_id: uuid.UUID,
-    query: Annotated[ActivityQuery, Query()],
+    query: Annotated[CursorPageQuery, Query()],
     access: ProjectViewer,
     service: Service,
 ) -> ActivityPage:

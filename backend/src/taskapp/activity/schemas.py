@@ -2,11 +2,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
-
-from taskapp.core.schemas import OMIT_NULL, Text
+from pydantic import BaseModel, Field, JsonValue
 
 ActivityKind = Literal[
     "task.created",
@@ -56,13 +54,3 @@ class ActivityPage(BaseModel):
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null at the end."
     )
-
-
-class ActivityQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    limit: Annotated[int, Field(ge=1, le=100)] = 50
-    cursor: Annotated[
-        Text | None,
-        Field(max_length=512, description="The previous page's `next_cursor`."),
-        OMIT_NULL,
-    ] = None

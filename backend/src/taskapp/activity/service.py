@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskapp.activity import repository
 from taskapp.activity.models import Activity
-from taskapp.activity.schemas import ActivityOut, ActivityPage, ActivityQuery, FieldChange
+from taskapp.activity.schemas import ActivityOut, ActivityPage, FieldChange
 from taskapp.core.errors import NotFound
+from taskapp.core.schemas import CursorPageQuery
 from taskapp.projects.dependencies import ProjectAccess
 from taskapp.tasks import repository as tasks
 
@@ -36,18 +37,18 @@ class ActivityService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def project_feed(self, access: ProjectAccess, query: ActivityQuery) -> ActivityPage:
+    async def project_feed(self, access: ProjectAccess, query: CursorPageQuery) -> ActivityPage:
         return await self._page(access.project_id, None, query)
 
     async def task_history(
-        self, access: ProjectAccess, task_id: uuid.UUID, query: ActivityQuery
+        self, access: ProjectAccess, task_id: uuid.UUID, query: CursorPageQuery
     ) -> ActivityPage:
         if await tasks.get_task(self.session, access.project_id, task_id) is None:
             raise NotFound(TASK_NOT_FOUND)
         return await self._page(access.project_id, task_id, query)
 
     async def _page(
-        self, project_id: uuid.UUID, task_id: uuid.UUID | None, query: ActivityQuery
+        self, project_id: uuid.UUID, task_id: uuid.UUID | None, query: CursorPageQuery
     ) -> ActivityPage:
         rows, next_cursor = await repository.page(
             self.session, project_id, task_id, query.limit, query.cursor

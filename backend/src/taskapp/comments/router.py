@@ -10,7 +10,6 @@ from taskapp.comments.schemas import (
     CommentCreate,
     CommentOut,
     CommentPage,
-    CommentQuery,
     CommentUpdate,
 )
 from taskapp.comments.service import CommentService
@@ -18,6 +17,7 @@ from taskapp.core.cache import CacheDep
 from taskapp.core.db import DbSession
 from taskapp.core.errors import PROJECT_ERRORS, BadRequest, error_responses
 from taskapp.core.ratelimit import RateLimiterDep
+from taskapp.core.schemas import CursorPageQuery
 from taskapp.events.hub import EventHubDep
 from taskapp.projects.dependencies import ProjectViewer, ProjectWriter
 
@@ -46,7 +46,7 @@ Service = Annotated[CommentService, Depends(get_comment_service)]
 )
 async def list_comments(
     task_id: uuid.UUID,
-    query: Annotated[CommentQuery, Query()],
+    query: Annotated[CursorPageQuery, Query()],
     access: ProjectViewer,
     service: Service,
 ) -> CommentPage:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StringConstraints
 
-from taskapp.core.schemas import OMIT_NULL, Text
+from taskapp.core.schemas import Text
 
 MAX_BODY_CHARS = 10_000
 MAX_MENTIONS = 20
@@ -64,13 +64,3 @@ class CommentPage(BaseModel):
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null at the end."
     )
-
-
-class CommentQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    limit: Annotated[int, Field(ge=1, le=100)] = 50
-    cursor: Annotated[
-        Text | None,
-        Field(max_length=512, description="The previous page's `next_cursor`."),
-        OMIT_NULL,
-    ] = None

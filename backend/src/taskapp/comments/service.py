@@ -17,13 +17,13 @@ from taskapp.comments.schemas import (
     CommentCreate,
     CommentOut,
     CommentPage,
-    CommentQuery,
     CommentUpdate,
 )
 from taskapp.core.cache import Cache, project_tasks_key
 from taskapp.core.db import after_commit
 from taskapp.core.errors import Forbidden, NotFound, ValidationFailed
 from taskapp.core.ratelimit import RateLimiter
+from taskapp.core.schemas import CursorPageQuery
 from taskapp.core.settings import Settings
 from taskapp.events.hub import EventHub
 from taskapp.projects.dependencies import ProjectAccess
@@ -63,7 +63,7 @@ class CommentService:
         self.settings = settings
 
     async def page(
-        self, access: ProjectAccess, task_id: uuid.UUID, query: CommentQuery
+        self, access: ProjectAccess, task_id: uuid.UUID, query: CursorPageQuery
     ) -> CommentPage:
         if await tasks.get_task(self.session, access.project_id, task_id) is None:
             raise NotFound(TASK_NOT_FOUND)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 NO_NUL_PATTERN = r"^[^\x00]*$"
 
@@ -37,3 +37,15 @@ def omit_null(schema: dict[str, Any]) -> None:
 
 OMIT_NULL = Field(json_schema_extra=omit_null)
 """For `X | None = None` fields that can only be left out (query parameters)."""
+
+
+class CursorPageQuery(BaseModel):
+    """A page of a list read with a cursor (comments, activity): how many, and from where."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: Annotated[int, Field(ge=1, le=100)] = 50
+    cursor: Annotated[
+        Text | None,
+        Field(max_length=512, description="The previous page's `next_cursor`."),
+        OMIT_NULL,
+    ] = None
