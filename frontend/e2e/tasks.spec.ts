@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
 import type { Task } from './support/api';
+import { holdLiveUpdates } from './support/live';
 
 const titles = ['Write the launch brief', 'Design the logo', 'Book the venue'] as const;
 type TaskList = { items: Task[] };
@@ -116,6 +117,8 @@ test('an edit made elsewhere meanwhile is a conflict the user can reload', async
   const { page, project } = owner;
   const task = await owner.api.createTask(project.id, { title: titles[0] });
   const path = `/projects/${project.id}/tasks/${task.id}`;
+  // The change must not reach the form before the save (as when its live update is late).
+  await holdLiveUpdates(page, project.id);
   await page.goto(path);
   await expect(page.getByLabel('Title')).toHaveValue(titles[0]);
   // Another client (the same account, its own session) changes the task after the form opened.
@@ -128,7 +131,12 @@ test('an edit made elsewhere meanwhile is a conflict the user can reload', async
 
   await page.getByLabel('Description').fill('My own edit.');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByText('Someone else changed this task after you opened it')).toBeVisible();
+  // The same account: named "you (in another tab or device)" when the API says who changed it.
+  await expect(
+    page.getByText(
+      /^(Someone else|You \(in another tab or device\)) changed this task after you opened it/,
+    ),
+  ).toBeVisible();
   await expectAccessible(page, 'task detail (edit conflict)');
   await page.getByRole('button', { name: 'Reload the latest version' }).click();
   await expect(page.getByRole('heading', { name: 'Brief, rewritten', level: 1 })).toBeVisible();

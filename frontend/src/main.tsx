@@ -1,19 +1,10 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import { type ComponentType, lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { ApiError } from './api';
 import { AuthProvider } from './auth/AuthContext';
-import { AccountPage, LoginPage, SignupPage } from './auth/pages';
-import { ExportPage } from './exports/ExportPage';
-import { AcceptInvitationPage } from './projects/AcceptInvitationPage';
-import { MembersPage } from './projects/MembersPage';
-import { ProjectLayout } from './projects/ProjectLayout';
-import { ProjectSettingsPage } from './projects/ProjectSettingsPage';
-import { ProjectsPage } from './projects/ProjectsPage';
-import { BoardPage } from './tasks/BoardPage';
-import { NewTaskPage, TaskPage } from './tasks/TaskPages';
-import { AppLayout, NotFoundPage } from './ui/AppLayout';
+import { Loading } from './ui/components';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -26,31 +17,76 @@ const queryClient = new QueryClient({
   },
 });
 
+/**
+ * A route's page, loaded when the route is first shown (issue 10): each page module is a chunk
+ * of its own, so the login page does not ship the board's code.
+ */
+function routePage<K extends string>(
+  load: () => Promise<Record<K, ComponentType>>,
+  name: K,
+  label = 'Loading…',
+) {
+  const Page = lazy(
+    async (): Promise<{ default: ComponentType }> => ({
+      default: (await load())[name],
+    }),
+  );
+  return (
+    <Suspense fallback={<Loading label={label} />}>
+      <Page />
+    </Suspense>
+  );
+}
+
+const auth = () => import('./auth/pages');
+const appLayout = () => import('./ui/AppLayout');
+const projects = () => import('./projects/ProjectsPage');
+const projectLayout = () => import('./projects/ProjectLayout');
+const taskPages = () => import('./tasks/TaskPages');
+
 const router = createBrowserRouter([
-  { path: '/login', element: <LoginPage /> },
-  { path: '/signup', element: <SignupPage /> },
+  { path: '/login', element: routePage(auth, 'LoginPage') },
+  { path: '/signup', element: routePage(auth, 'SignupPage') },
   {
     path: '/',
-    element: <AppLayout />,
+    element: routePage(appLayout, 'AppLayout'),
     children: [
-      { index: true, element: <ProjectsPage /> },
-      { path: 'account', element: <AccountPage /> },
-      { path: 'invitations/:token', element: <AcceptInvitationPage /> },
+      { index: true, element: routePage(projects, 'ProjectsPage') },
+      { path: 'account', element: routePage(auth, 'AccountPage') },
+      {
+        path: 'invitations/:token',
+        element: routePage(() => import('./projects/AcceptInvitationPage'), 'AcceptInvitationPage'),
+      },
       {
         path: 'projects/:projectId',
-        element: <ProjectLayout />,
+        element: routePage(projectLayout, 'ProjectLayout', 'Loading project…'),
         children: [
-          { index: true, element: <BoardPage /> },
-          { path: 'tasks/new', element: <NewTaskPage /> },
-          { path: 'tasks/:taskId', element: <TaskPage /> },
-          { path: 'members', element: <MembersPage /> },
-          { path: 'export', element: <ExportPage /> },
-          { path: 'settings', element: <ProjectSettingsPage /> },
+          {
+            index: true,
+            element: routePage(() => import('./tasks/BoardPage'), 'BoardPage', 'Loading tasks…'),
+          },
+          { path: 'tasks/new', element: routePage(taskPages, 'NewTaskPage') },
+          { path: 'tasks/:taskId', element: routePage(taskPages, 'TaskPage', 'Loading task…') },
+          {
+            path: 'members',
+            element: routePage(() => import('./projects/MembersPage'), 'MembersPage'),
+          },
+          {
+            path: 'export',
+            element: routePage(() => import('./exports/ExportPage'), 'ExportPage'),
+          },
+          {
+            path: 'settings',
+            element: routePage(
+              () => import('./projects/ProjectSettingsPage'),
+              'ProjectSettingsPage',
+            ),
+          },
         ],
       },
     ],
   },
-  { path: '*', element: <NotFoundPage /> },
+  { path: '*', element: routePage(appLayout, 'NotFoundPage') },
 ]);
 
 const root = document.getElementById('root');

@@ -1,13 +1,20 @@
-import { NavLink, Outlet, useOutletContext } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { NavLink, Outlet, useNavigate, useOutletContext } from 'react-router';
 import { isNotFound } from '../api';
 import type { Project } from '../api/types';
 import { permissions } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import { type ProjectEvents, useProjectEvents } from '../tasks/useProjectEvents';
 import { ErrorView, Loading, NotFoundView } from '../ui/components';
-import { useProject, useProjectId } from './hooks';
+import { useShortcut } from '../ui/shortcuts';
+import { TitleScope } from '../ui/title';
+import { projectKeys, useProject, useProjectId } from './hooks';
 
 export interface ProjectContext {
   project: Project;
   can: ReturnType<typeof permissions>;
+  /** The project's live updates: one stream for every page of the project (issue 11). */
+  live: ProjectEvents;
 }
 
 export function useProjectContext(): ProjectContext {
@@ -17,6 +24,37 @@ export function useProjectContext(): ProjectContext {
 export function ProjectLayout() {
   const projectId = useProjectId();
   const project = useProject(projectId);
+  const { user } = useAuth();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const live = useProjectEvents(projectId, {
+    enabled: project.isSuccess,
+    me: user?.id,
+    onRemoved: () => {
+      const name = project.data?.name;
+      navigate('/', {
+        replace: true,
+        state: {
+          notice: name
+            ? `You are no longer a member of “${name}”.`
+            : 'You are no longer a member of that project.',
+        },
+      });
+      // Once the project's pages are gone: nothing of it stays cached, and the list is reread.
+      setTimeout(() => {
+        queryClient.removeQueries({ queryKey: projectKeys.one(projectId) });
+        void queryClient.invalidateQueries({ queryKey: projectKeys.all, exact: true });
+      });
+    },
+  });
+  // "n" opens the new-task form, its title field focused, on any page of the project.
+  const canCreate = project.data !== undefined && permissions(project.data.role).editTasks;
+  useShortcut(
+    'new-task',
+    canCreate
+      ? () => navigate(`/projects/${projectId}/tasks/new`, { state: { focus: 'title' } })
+      : null,
+  );
   if (project.isPending) return <Loading label="Loading project…" />;
   if (project.isError && isNotFound(project.error)) {
     // No such project, not a member of it (the API answers 404 for both), or a malformed id.
@@ -35,7 +73,11 @@ export function ProjectLayout() {
       />
     );
   }
-  const context: ProjectContext = { project: project.data, can: permissions(project.data.role) };
+  const context: ProjectContext = {
+    project: project.data,
+    can: permissions(project.data.role),
+    live,
+  };
   const base = `/projects/${projectId}`;
   return (
     <div>
@@ -51,7 +93,10 @@ export function ProjectLayout() {
         <NavLink to={`${base}/export`}>Export</NavLink>
         {context.can.manageProject && <NavLink to={`${base}/settings`}>Settings</NavLink>}
       </nav>
-      <Outlet context={context} />
+      {/* The pages' document titles name the project (ui/title.ts). */}
+      <TitleScope value={project.data.name}>
+        <Outlet context={context} />
+      </TitleScope>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { api, unwrap } from '../api';
 import { type Errors, LIMITS, validateProject } from '../lib/validation';
 import {
@@ -20,10 +20,17 @@ export function ProjectsPage() {
     queryKey: projectKeys.all,
     queryFn: async () => unwrap(await api.GET('/api/projects')).items,
   });
+  // Why the user was brought here, e.g. removed from the project they had open.
+  const notice = (useLocation().state as { notice?: string } | null)?.notice;
 
   return (
     <section>
       <PageHeading>Projects</PageHeading>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
       <div className="two-columns">
         <div>
           <h2>Your projects</h2>

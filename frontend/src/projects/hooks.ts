@@ -31,9 +31,10 @@ export function useProject(projectId: string) {
   });
 }
 
-export function useMembers(projectId: string) {
+export function useMembers(projectId: string, refetchInterval: number | false = false) {
   return useQuery({
     queryKey: projectKeys.members(projectId),
+    refetchInterval,
     queryFn: async () =>
       unwrap(
         await api.GET('/api/projects/{project_id}/members', {

@@ -10,7 +10,15 @@ import {
   useSensor,
   useSensors,
 } from '@dnd-kit/core';
-import { type RefObject, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import {
+  type ReactNode,
+  type RefObject,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { Link, useSearchParams } from 'react-router';
 import {
   SORT_LABELS,
@@ -27,7 +35,9 @@ import { LIMITS } from '../lib/validation';
 import { useMembers } from '../projects/hooks';
 import { useProjectContext } from '../projects/ProjectLayout';
 import { Empty, ErrorView, Loading, PageHeading, SelectField } from '../ui/components';
+import { useShortcut } from '../ui/shortcuts';
 import { columnTasks, type TaskFilters } from './board';
+import { initials, localToday, relativeDue } from './cards';
 import {
   announcements,
   columnCollision,
@@ -36,8 +46,10 @@ import {
   statusOf,
   taskOf,
 } from './dragAndDrop';
+import { assigneeFilter, toggleMine } from './filters';
 import { useColumnPages, useTaskCounts } from './hooks';
 import { shouldFetchNextPage, watchSentinel } from './infiniteScroll';
+import { LiveStatus } from './LiveStatus';
 import { MoveNotice } from './MoveNotice';
 import { type MoveOutcome, useMoveTask } from './moves';
 import { initialSearch, searchSent, searchToSend, urlSearchChanged } from './search';
@@ -47,13 +59,15 @@ function oneOf<T extends string>(values: readonly T[], value: string | null): T 
 }
 
 export function BoardPage() {
-  const { project, can } = useProjectContext();
+  const { project, can, live } = useProjectContext();
   const { user } = useAuth();
+  const poll = live.pollInterval;
   const [params, setParams] = useSearchParams();
   const filters: TaskFilters = {
     status: oneOf(TASK_STATUSES, params.get('status')),
     priority: oneOf(TASK_PRIORITIES, params.get('priority')),
-    assigneeId: params.get('assignee') || undefined,
+    // `assignee=me` ("My tasks") is whoever reads the address.
+    assigneeId: assigneeFilter(params.get('assignee'), user?.id),
     q: params.get('q') || undefined,
   };
   const sort: TaskSort = oneOf(TASK_SORTS, params.get('sort')) ?? '-created_at';
@@ -85,20 +99,30 @@ export function BoardPage() {
     requestAnimationFrame(() => document.getElementById('task-search')?.focus());
   };
 
-  const members = useMembers(project.id);
-  const counts = useTaskCounts(project.id, filters);
+  // "/" goes to the search box.
+  useShortcut('search', () => {
+    const box = document.getElementById('task-search');
+    if (box instanceof HTMLInputElement) {
+      box.focus();
+      box.select();
+    }
+  });
+
+  const members = useMembers(project.id, poll);
+  const counts = useTaskCounts(project.id, filters, poll);
   const shown = TASK_STATUSES.filter((s) => !filters.status || filters.status === s);
   // One query per column, each with its own cursor (issue 10, bug 1); hidden columns idle.
   const lists: Record<TaskStatus, ColumnPages> = {
-    todo: useColumnPages(project.id, 'todo', filters, sort, shown.includes('todo')),
+    todo: useColumnPages(project.id, 'todo', filters, sort, shown.includes('todo'), poll),
     in_progress: useColumnPages(
       project.id,
       'in_progress',
       filters,
       sort,
       shown.includes('in_progress'),
+      poll,
     ),
-    done: useColumnPages(project.id, 'done', filters, sort, shown.includes('done')),
+    done: useColumnPages(project.id, 'done', filters, sort, shown.includes('done'), poll),
   };
   const columns = {
     todo: useMemo(() => columnTasks(lists.todo.data?.pages ?? [], 'todo'), [lists.todo.data]),
@@ -111,6 +135,7 @@ export function BoardPage() {
   const pending = shown.some((s) => lists[s].isPending);
   const failed = shown.filter((s) => lists[s].isError && !lists[s].isFetchNextPageError);
   const empty = shown.every((s) => columns[s].length === 0 && !lists[s].hasNextPage);
+  const mine = user !== undefined && filters.assigneeId === user.id;
   const filtered = Boolean(filters.status || filters.priority || filters.assigneeId || filters.q);
   const memberName = (id: string | null) =>
     members.data?.find((m) => m.user_id === id)?.display_name ?? null;
@@ -151,6 +176,7 @@ export function BoardPage() {
     <section>
       <div className="heading-row">
         <PageHeading>Board</PageHeading>
+        <LiveStatus state={live.state} />
         {can.editTasks && (
           <Link className="button" to={`/projects/${project.id}/tasks/new`}>
             New task
@@ -207,6 +233,24 @@ export function BoardPage() {
               </option>
             ))}
           </SelectField>
+          <button
+            type="button"
+            className="button-secondary toggle"
+            aria-pressed={mine}
+            onClick={() => setParam('assignee', toggleMine(filters.assigneeId, user?.id))}
+          >
+            <svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true" focusable="false">
+              {mine && (
+                <polyline
+                  points="2,6.5 5,9.5 10,3"
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth="2"
+                />
+              )}
+            </svg>
+            My tasks
+          </button>
           {filtered && (
             <button type="button" className="button-secondary" onClick={clearFilters}>
               Clear filters
@@ -491,7 +535,9 @@ function TaskCard({
   return (
     <li ref={setNodeRef} className={isDragging ? 'card task-card dragging' : 'card task-card'}>
       <div className="card-head">
-        <Link to={`/projects/${task.project_id}/tasks/${task.id}`} className="card-title">
+        {/* The card's one link, stretched over the whole card (.card-link::after): a click
+            anywhere on it opens the task; the handle and the select sit above it. */}
+        <Link to={`/projects/${task.project_id}/tasks/${task.id}`} className="card-title card-link">
           {task.title}
         </Link>
         {canEdit && (
@@ -533,12 +579,66 @@ function TaskCard({
 }
 
 function CardMeta({ task, assignee }: { task: Task; assignee: string | null }) {
+  const due = task.due_date && relativeDue(task.due_date, localToday(), task.status === 'done');
   return (
     <p className="meta">
-      <span className={`badge priority-${task.priority}`}>{task.priority}</span>
-      {task.due_date && <span>due {task.due_date}</span>}
-      {assignee && <span>· {assignee}</span>}
+      <PriorityMark priority={task.priority} />
+      {task.due_date && due && (
+        <span className={`due due-${due.state}`}>
+          {due.state === 'overdue' && <OverdueIcon />}
+          {due.state === 'soon' && <SoonIcon />}
+          <time dateTime={task.due_date} title={`Due ${task.due_date}`}>
+            {due.text}
+          </time>
+        </span>
+      )}
+      {assignee && (
+        <span className="avatar" role="img" aria-label={`Assigned to ${assignee}`} title={assignee}>
+          {initials(assignee)}
+        </span>
+      )}
     </p>
+  );
+}
+
+/** The priority's word beside a shape of its own, so it never rests on colour alone. */
+function PriorityMark({ priority }: { priority: Task['priority'] }) {
+  const shapes: Record<Task['priority'], ReactNode> = {
+    low: <polyline points="2,4 6,8 10,4" fill="none" stroke="currentColor" strokeWidth="2" />,
+    medium: <path d="M2 4.5h8M2 7.5h8" stroke="currentColor" strokeWidth="2" />,
+    high: <polyline points="2,8 6,4 10,8" fill="none" stroke="currentColor" strokeWidth="2" />,
+    urgent: (
+      <>
+        <polygon points="6,0.5 11.5,11 0.5,11" fill="currentColor" />
+        <path d="M6 4v3.5M6 9v0.8" stroke="var(--card)" strokeWidth="1.6" />
+      </>
+    ),
+  };
+  return (
+    <span className={`badge priority priority-${priority}`}>
+      <svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true" focusable="false">
+        {shapes[priority]}
+      </svg>
+      {priority}
+    </span>
+  );
+}
+
+function OverdueIcon() {
+  return (
+    <svg viewBox="0 0 16 16" width="14" height="14" role="img" aria-label="Overdue">
+      <circle cx="8" cy="8" r="7" fill="currentColor" />
+      <path d="M8 4v5M8 11v1.2" stroke="var(--card)" strokeWidth="2" />
+    </svg>
+  );
+}
+
+function SoonIcon() {
+  return (
+    <svg viewBox="0 0 16 16" width="14" height="14" role="img" aria-label="Due soon">
+      <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" strokeWidth="1.8" />
+      <path d="M8 4.5V8l2.5 1.8" fill="none" stroke="currentColor" strokeWidth="1.8" />
+    </svg>
   );
 }
 

@@ -32,6 +32,11 @@ export function valuesOf(task: Task | null): TaskValues {
   };
 }
 
+/** Whether two sets of form values are the same (nothing typed, compared with a version). */
+export function sameValues(a: TaskValues, b: TaskValues): boolean {
+  return (Object.keys(a) as (keyof TaskValues)[]).every((key) => a[key] === b[key]);
+}
+
 /** The API body for these values: every field, with '' meaning "none". */
 export function toBody(values: TaskValues) {
   return {

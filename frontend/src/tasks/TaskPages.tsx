@@ -1,6 +1,6 @@
 import { type InfiniteData, useMutation, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError, api, fieldErrors, isNotFound, unwrap } from '../api';
 import type { Task, TaskPage as TaskListPage } from '../api/types';
 import { AttachmentsPanel } from '../attachments/AttachmentsPanel';
@@ -12,7 +12,8 @@ import { removeTask } from './board';
 import { listOfFields, mergeAfterConflict, type Reloaded } from './draft';
 import { etag, taskKeys, useTask } from './hooks';
 import { changedBy } from './MoveNotice';
-import { TaskForm, type TaskValues, toBody, valuesOf } from './TaskForm';
+import { sameValues, TaskForm, type TaskValues, toBody, valuesOf } from './TaskForm';
+import { taskWriteKey } from './useProjectEvents';
 
 export function NewTaskPage() {
   const { project, can } = useProjectContext();
@@ -32,9 +33,16 @@ export function NewTaskPage() {
       navigate(`/projects/${project.id}/tasks/${task.id}`, { replace: true });
     },
   });
+  // Opened with the "n" shortcut: straight into the title field (after the heading's focus).
+  const location = useLocation();
+  const form = useRef<HTMLElement>(null);
+  const focusTitle = (location.state as { focus?: string } | null)?.focus === 'title';
+  useEffect(() => {
+    if (focusTitle) form.current?.querySelector<HTMLInputElement>('input')?.focus();
+  }, [focusTitle]);
   if (!can.editTasks) return <p role="alert">Viewers cannot create tasks.</p>;
   return (
-    <section>
+    <section ref={form}>
       <PageHeading>New task</PageHeading>
       <TaskForm
         initial={valuesOf(null)}
@@ -52,9 +60,9 @@ export function NewTaskPage() {
 }
 
 export function TaskPage() {
-  const { project } = useProjectContext();
+  const { project, live } = useProjectContext();
   const { taskId = '' } = useParams();
-  const task = useTask(project.id, taskId);
+  const task = useTask(project.id, taskId, live.pollInterval);
   if (task.isPending) return <Loading label="Loading task…" />;
   if (task.isError && isNotFound(task.error)) {
     // A deleted task, or an address with a malformed id: say so, with the way back.
@@ -107,6 +115,8 @@ function TaskEditor({
   const [confirmDelete, setConfirmDelete] = useState(false);
   const path = { project_id: project.id, task_id: taskId };
   const save = useMutation({
+    // The live stream leaves a task alone while this form writes it (useProjectEvents.ts).
+    mutationKey: taskWriteKey(project.id, taskId),
     mutationFn: async (values: TaskValues) =>
       unwrap(
         await api.PATCH('/api/projects/{project_id}/tasks/{task_id}', {
@@ -126,6 +136,7 @@ function TaskEditor({
     },
   });
   const remove = useMutation({
+    mutationKey: taskWriteKey(project.id, taskId),
     mutationFn: async () =>
       unwrap(
         await api.DELETE('/api/projects/{project_id}/tasks/{task_id}', {
@@ -168,6 +179,21 @@ function TaskEditor({
   const conflictError = [save.error, remove.error].find(
     (e) => e instanceof ApiError && e.status === 412,
   );
+  /**
+   * Someone changed the task while the form is open (issue 11: the live stream wrote the new
+   * version into the cache). A form with nothing typed in it shows the new version in place;
+   * one with edits keeps them, untouched, and offers the same merge as after a refused save.
+   */
+  const writing = save.isPending || remove.isPending;
+  const newer = latest.version > base.version && !conflictError;
+  useLayoutEffect(() => {
+    if (!newer || writing) return;
+    const typed = draft.current;
+    if (typed !== null && !sameValues(typed, valuesOf(base))) return;
+    setBase(latest);
+    setReloaded(null);
+  }, [newer, writing, latest, base]);
+  const changedMeanwhile = newer && !writing;
 
   return (
     <section>
@@ -194,6 +220,21 @@ function TaskEditor({
         serverErrors={fieldErrors(save.error)}
         onSubmit={(values) => save.mutate(values)}
       >
+        {/* Always there, so the notice is read when it appears (a region added with it is not). */}
+        <div role="status">
+          {changedMeanwhile && (
+            <div className="notice notice-changed">
+              <p>
+                {capitalised(changer ?? 'someone else')} changed this task while you were editing
+                it. What you typed is still in the form, not saved yet. Reload the latest version:
+                what you typed stays, and the fields you did not touch show their changes.
+              </p>
+              <button type="button" onClick={() => void reloadLatest()}>
+                Reload the latest version
+              </button>
+            </div>
+          )}
+        </div>
         {conflictError ? (
           <div className="form-error" role="alert">
             <p>

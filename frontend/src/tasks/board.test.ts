@@ -28,6 +28,9 @@ const task = (id: string, status: Task['status'], extra: Partial<Task> = {}): Ta
   version: 1,
   created_at: '2030-01-01T00:00:00Z',
   updated_at: '2030-01-01T00:00:00Z',
+  created_by_id: null,
+  updated_by_id: null,
+  comment_count: 0,
   ...extra,
 });
 const page = (items: Task[], next: string | null = null): TaskPage => ({

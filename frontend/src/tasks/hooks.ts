@@ -32,8 +32,10 @@ export function useColumnPages(
   filters: TaskFilters,
   sort: TaskSort,
   enabled: boolean,
+  /** While live updates are down (useProjectEvents.ts `pollInterval`). */
+  refetchInterval: number | false = false,
 ) {
-  return useTaskPages(projectId, { ...filters, status }, sort, enabled);
+  return useTaskPages(projectId, { ...filters, status }, sort, enabled, refetchInterval);
 }
 
 export function useTaskPages(
@@ -41,10 +43,12 @@ export function useTaskPages(
   filters: TaskFilters,
   sort: TaskSort,
   enabled = true,
+  refetchInterval: number | false = false,
 ) {
   return useInfiniteQuery({
     queryKey: taskKeys.list(projectId, filters, sort),
     enabled,
+    refetchInterval,
     initialPageParam: null as string | null,
     queryFn: async ({ pageParam }) =>
       unwrap(
@@ -68,10 +72,15 @@ export function useTaskPages(
 }
 
 /** The counts by status under the board's filters (all but status: each column has its count). */
-export function useTaskCounts(projectId: string, filters: TaskFilters) {
+export function useTaskCounts(
+  projectId: string,
+  filters: TaskFilters,
+  refetchInterval: number | false = false,
+) {
   const countFilters = withoutStatus(filters);
   return useQuery({
     queryKey: taskKeys.counts(projectId, countFilters),
+    refetchInterval,
     queryFn: async () =>
       unwrap(
         await api.GET('/api/projects/{project_id}/tasks/counts', {
@@ -88,9 +97,14 @@ export function useTaskCounts(projectId: string, filters: TaskFilters) {
   });
 }
 
-export function useTask(projectId: string, taskId: string) {
+export function useTask(
+  projectId: string,
+  taskId: string,
+  refetchInterval: number | false = false,
+) {
   return useQuery({
     queryKey: taskKeys.one(projectId, taskId),
+    refetchInterval,
     queryFn: async () =>
       unwrap(
         await api.GET('/api/projects/{project_id}/tasks/{task_id}', {

@@ -99,13 +99,27 @@ export function writeTask(
 }
 
 /** Takes a task that no longer exists out of every list; the counts are read again. */
-function forgetTask(queryClient: QueryClient, projectId: string, taskId: string): void {
+export function forgetTask(queryClient: QueryClient, projectId: string, taskId: string): void {
   queryClient.setQueriesData<ListData>(
     { queryKey: taskKeys.lists(projectId) },
     (data) => data && { ...data, pages: removeTask(data.pages, taskId) },
   );
   queryClient.removeQueries({ queryKey: taskKeys.one(projectId, taskId) });
   void queryClient.invalidateQueries({ queryKey: taskKeys.allCounts(projectId) });
+}
+
+/** The newest version of a task this tab has: in a cached list, or its own query. */
+export function cachedVersion(
+  queryClient: QueryClient,
+  projectId: string,
+  taskId: string,
+): number | undefined {
+  const lists = cachedLists(queryClient, projectId).map((entry) => entry.list);
+  const versions = [
+    cachedTask(lists, taskId)?.version,
+    queryClient.getQueryData<Task>(taskKeys.one(projectId, taskId))?.version,
+  ].filter((v): v is number => v !== undefined);
+  return versions.length > 0 ? Math.max(...versions) : undefined;
 }
 
 export const moveKey = (projectId: string) => [...taskKeys.all(projectId), 'move'] as const;

@@ -1,6 +1,7 @@
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
 import { PageHeading } from './components';
+import { ShortcutsHelp } from './ShortcutsHelp';
 
 /** Signed-in pages: header, navigation, and a redirect to /login without a session. */
 export function AppLayout() {
@@ -59,6 +60,7 @@ export function AppLayout() {
       <main id="main">
         <Outlet />
       </main>
+      <ShortcutsHelp />
     </>
   );
 }

@@ -9,9 +9,15 @@ import {
 import { Link } from 'react-router';
 import { isRetryable, messageOf } from '../api/errors';
 import { hasErrors } from '../lib/validation';
+import { useDocumentTitle } from './title';
 
-/** The page's main heading; takes focus when the page opens so screen readers announce it. */
-export function PageHeading({ children }: { children: ReactNode }) {
+/**
+ * The page's main heading; takes focus when the page opens so screen readers announce it. It
+ * also names the document ("Members · Launch plan · Task tracker", ui/title.ts): a text heading
+ * names it, any other gives `title`.
+ */
+export function PageHeading({ children, title }: { children: ReactNode; title?: string }) {
+  useDocumentTitle(title ?? (typeof children === 'string' ? children : undefined));
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     ref.current?.focus();
