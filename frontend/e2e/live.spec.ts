@@ -6,24 +6,13 @@
 import type { Page, Request } from '@playwright/test';
 import { type Actor, expect, test } from './fixtures';
 import type { Task } from './support/api';
+import { expectSameDocument, markDocument } from './support/live';
 
 const column = (page: Page, name: string) => page.getByRole('list', { name });
 const card = (page: Page, columnName: string, title: string) =>
   column(page, columnName).getByRole('link', { name: title, exact: true });
 const taskPath = (task: Task) => `/projects/${task.project_id}/tasks/${task.id}`;
 const liveStatus = (page: Page) => page.locator('.live-status');
-
-/** Marks the document, so a test can tell the page was never reloaded or navigated away from. */
-async function markDocument(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    (window as unknown as { liveMark: string }).liveMark = 'still this document';
-  });
-}
-async function expectSameDocument(page: Page): Promise<void> {
-  expect(await page.evaluate(() => (window as unknown as { liveMark?: string }).liveMark)).toBe(
-    'still this document',
-  );
-}
 
 /** The board of `actor`, open, with `titles` in "To do", and the stream live. */
 async function openBoard(actor: Actor, projectId: string, titles: string[]): Promise<void> {

@@ -118,7 +118,9 @@ test('the viewer sees the project but cannot change anything', async ({
 
   await page.getByRole('link', { name: task.title }).click();
   await expect(page.getByText('You are a viewer in this project')).toBeVisible();
-  await expect(page.getByLabel('Title')).toBeDisabled();
+  // A read view, not a disabled form (issue 10): the fields as text, nothing to type into.
+  await expect(page.getByRole('term').filter({ hasText: 'Status' })).toBeVisible();
+  await expect(page.getByRole('textbox')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Save changes' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Upload' })).toHaveCount(0);
   await expectAccessible(page, 'task detail (viewer)');

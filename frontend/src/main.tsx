@@ -68,6 +68,13 @@ const router = createBrowserRouter([
           { path: 'tasks/new', element: routePage(taskPages, 'NewTaskPage') },
           { path: 'tasks/:taskId', element: routePage(taskPages, 'TaskPage', 'Loading task…') },
           {
+            path: 'activity',
+            element: routePage(
+              () => import('./activity/ProjectActivityPage'),
+              'ProjectActivityPage',
+            ),
+          },
+          {
             path: 'members',
             element: routePage(() => import('./projects/MembersPage'), 'MembersPage'),
           },

@@ -1,5 +1,5 @@
 // The project's live stream (GET /api/projects/{id}/events, issue 11, docs/decisions/0104).
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 /**
  * Holds the page's live stream of the project unanswered: the page shows what it read and
@@ -9,4 +9,17 @@ import type { Page } from '@playwright/test';
  */
 export async function holdLiveUpdates(page: Page, projectId: string): Promise<void> {
   await page.route(`**/api/projects/${projectId}/events`, () => {});
+}
+
+/** Marks the document, so a test can tell the page was never reloaded or navigated away from. */
+export async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { liveMark: string }).liveMark = 'still this document';
+  });
+}
+
+export async function expectSameDocument(page: Page): Promise<void> {
+  expect(await page.evaluate(() => (window as unknown as { liveMark?: string }).liveMark)).toBe(
+    'still this document',
+  );
 }

@@ -89,6 +89,7 @@ export function ProjectLayout() {
         <NavLink to={base} end>
           Board
         </NavLink>
+        <NavLink to={`${base}/activity`}>Activity</NavLink>
         <NavLink to={`${base}/members`}>Members</NavLink>
         <NavLink to={`${base}/export`}>Export</NavLink>
         {context.can.manageProject && <NavLink to={`${base}/settings`}>Settings</NavLink>}

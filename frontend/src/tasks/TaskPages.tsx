@@ -1,13 +1,16 @@
 import { type InfiniteData, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { TaskHistory } from '../activity/TaskHistory';
 import { ApiError, api, fieldErrors, isNotFound, unwrap } from '../api';
-import type { Task, TaskPage as TaskListPage } from '../api/types';
+import { type Member, STATUS_LABELS, type Task, type TaskPage as TaskListPage } from '../api/types';
 import { AttachmentsPanel } from '../attachments/AttachmentsPanel';
 import { useAuth } from '../auth/AuthContext';
+import { CommentsSection } from '../comments/CommentsSection';
 import { useMembers } from '../projects/hooks';
 import { useProjectContext } from '../projects/ProjectLayout';
 import { ErrorView, FormError, Loading, NotFoundView, PageHeading } from '../ui/components';
+import { Markdown } from '../ui/Markdown';
 import { removeTask } from './board';
 import { listOfFields, mergeAfterConflict, type Reloaded } from './draft';
 import { etag, taskKeys, useTask } from './hooks';
@@ -208,64 +211,67 @@ function TaskEditor({
           You are a viewer in this project: you can read this task but not change it.
         </p>
       )}
-      <TaskForm
-        key={base.version}
-        initial={reloaded?.values ?? valuesOf(base)}
-        theirs={reloaded?.theirs ?? {}}
-        onValuesChange={onValuesChange}
-        members={members.data ?? []}
-        readOnly={!can.editTasks}
-        submitLabel="Save changes"
-        pending={save.isPending}
-        serverErrors={fieldErrors(save.error)}
-        onSubmit={(values) => save.mutate(values)}
-      >
-        {/* Always there, so the notice is read when it appears (a region added with it is not). */}
-        <div role="status">
-          {changedMeanwhile && (
-            <div className="notice notice-changed">
+      {!can.editTasks && <TaskReadView task={base} members={members.data ?? []} />}
+      {can.editTasks && (
+        <TaskForm
+          key={base.version}
+          initial={reloaded?.values ?? valuesOf(base)}
+          theirs={reloaded?.theirs ?? {}}
+          onValuesChange={onValuesChange}
+          members={members.data ?? []}
+          readOnly={!can.editTasks}
+          submitLabel="Save changes"
+          pending={save.isPending}
+          serverErrors={fieldErrors(save.error)}
+          onSubmit={(values) => save.mutate(values)}
+        >
+          {/* Always there, so the notice is read when it appears (a region added with it is not). */}
+          <div role="status">
+            {changedMeanwhile && (
+              <div className="notice notice-changed">
+                <p>
+                  {capitalised(changer ?? 'someone else')} changed this task while you were editing
+                  it. What you typed is still in the form, not saved yet. Reload the latest version:
+                  what you typed stays, and the fields you did not touch show their changes.
+                </p>
+                <button type="button" onClick={() => void reloadLatest()}>
+                  Reload the latest version
+                </button>
+              </div>
+            )}
+          </div>
+          {conflictError ? (
+            <div className="form-error" role="alert">
               <p>
-                {capitalised(changer ?? 'someone else')} changed this task while you were editing
-                it. What you typed is still in the form, not saved yet. Reload the latest version:
-                what you typed stays, and the fields you did not touch show their changes.
+                {capitalised(changer ?? 'someone else')} changed this task after you opened it, so
+                your changes were not saved. Reload the latest version: what you typed stays in the
+                form, and the fields you did not touch show their changes.
               </p>
               <button type="button" onClick={() => void reloadLatest()}>
                 Reload the latest version
               </button>
             </div>
+          ) : (
+            <FormError error={save.error ?? remove.error} />
           )}
-        </div>
-        {conflictError ? (
-          <div className="form-error" role="alert">
-            <p>
-              {capitalised(changer ?? 'someone else')} changed this task after you opened it, so
-              your changes were not saved. Reload the latest version: what you typed stays in the
-              form, and the fields you did not touch show their changes.
+          {reloaded && (
+            <p className="notice" role="status" tabIndex={-1} ref={reloadedNotice}>
+              {reloaded.kept.length === 0
+                ? `Loaded the latest version (changed by ${reloaded.by}). You had not changed anything, so the form shows it as it is now.`
+                : `Loaded the latest version (changed by ${reloaded.by}). Your changes to ${listOfFields(reloaded.kept)} are kept; the other fields show the latest version.${
+                    Object.keys(reloaded.theirs).length > 0
+                      ? ' Where you both changed a field, their value is shown under yours: keep yours or use theirs.'
+                      : ''
+                  } Check, then save.`}
             </p>
-            <button type="button" onClick={() => void reloadLatest()}>
-              Reload the latest version
-            </button>
-          </div>
-        ) : (
-          <FormError error={save.error ?? remove.error} />
-        )}
-        {reloaded && (
-          <p className="notice" role="status" tabIndex={-1} ref={reloadedNotice}>
-            {reloaded.kept.length === 0
-              ? `Loaded the latest version (changed by ${reloaded.by}). You had not changed anything, so the form shows it as it is now.`
-              : `Loaded the latest version (changed by ${reloaded.by}). Your changes to ${listOfFields(reloaded.kept)} are kept; the other fields show the latest version.${
-                  Object.keys(reloaded.theirs).length > 0
-                    ? ' Where you both changed a field, their value is shown under yours: keep yours or use theirs.'
-                    : ''
-                } Check, then save.`}
-          </p>
-        )}
-        {save.isSuccess && (
-          <p className="notice" role="status">
-            Saved.
-          </p>
-        )}
-      </TaskForm>
+          )}
+          {save.isSuccess && (
+            <p className="notice" role="status">
+              Saved.
+            </p>
+          )}
+        </TaskForm>
+      )}
       {can.editTasks && (
         <div className="button-row">
           {confirmDelete ? (
@@ -289,7 +295,38 @@ function TaskEditor({
         </div>
       )}
       <AttachmentsPanel projectId={project.id} taskId={taskId} canEdit={can.editTasks} />
+      <CommentsSection
+        projectId={project.id}
+        taskId={taskId}
+        canWrite={can.editTasks}
+        canModerate={can.manageProject}
+        members={members.data ?? []}
+        me={user}
+      />
+      <TaskHistory projectId={project.id} taskId={taskId} members={members.data ?? []} me={user} />
     </section>
+  );
+}
+
+/** What a viewer sees of a task: its fields as text, the description rendered; no form. */
+function TaskReadView({ task, members }: { task: Task; members: readonly Member[] }) {
+  const assignee = members.find((m) => m.user_id === task.assignee_id);
+  return (
+    <div className="task-read-view">
+      <dl className="task-fields">
+        <dt>Status</dt>
+        <dd>{STATUS_LABELS[task.status]}</dd>
+        <dt>Priority</dt>
+        <dd>{capitalised(task.priority)}</dd>
+        <dt>Assignee</dt>
+        <dd>{task.assignee_id ? (assignee?.display_name ?? 'A former member') : 'Nobody'}</dd>
+        <dt>Due</dt>
+        <dd>{task.due_date ?? 'No due date'}</dd>
+      </dl>
+      {task.description && (
+        <Markdown source={task.description} className="markdown task-description" />
+      )}
+    </div>
   );
 }
 

@@ -19,6 +19,11 @@ export const taskKeys = {
     ['projects', projectId, 'tasks', 'one', taskId] as const,
   attachments: (projectId: string, taskId: string) =>
     ['projects', projectId, 'tasks', 'one', taskId, 'attachments'] as const,
+  comments: (projectId: string, taskId: string) =>
+    ['projects', projectId, 'tasks', 'one', taskId, 'comments'] as const,
+  /** The task's history (its activity). */
+  activity: (projectId: string, taskId: string) =>
+    ['projects', projectId, 'tasks', 'one', taskId, 'activity'] as const,
 };
 
 /**

@@ -19,13 +19,18 @@ export type ChangeEvent =
       /** Who made the change. */
       actor_id: string;
     }
-  | { kind: 'member.joined' | 'member.changed' | 'member.removed'; user_id: string };
+  | { kind: 'member.joined' | 'member.changed' | 'member.removed'; user_id: string }
+  /** A comment written, edited or deleted (comments/service.py): the task's version stays. */
+  | { kind: CommentKind; task_id: string; comment_id: string; actor_id: string };
+
+type CommentKind = 'comment.created' | 'comment.edited' | 'comment.deleted';
 
 /** The stream's event names (the SSE `event` field); see events/router.py. */
 export type StreamEventName = 'ready' | 'change' | 'reset' | 'unavailable' | 'expired' | 'removed';
 
 const TASK_KINDS = new Set(['task.created', 'task.updated', 'task.deleted']);
 const MEMBER_KINDS = new Set(['member.joined', 'member.changed', 'member.removed']);
+const COMMENT_KINDS = new Set(['comment.created', 'comment.edited', 'comment.deleted']);
 
 /** A `change` event's data, or null for one this app does not know (a newer backend's). */
 export function parseChange(data: string): ChangeEvent | null {
@@ -49,6 +54,14 @@ export function parseChange(data: string): ChangeEvent | null {
   if (typeof v.kind === 'string' && MEMBER_KINDS.has(v.kind) && typeof v.user_id === 'string') {
     return value as ChangeEvent;
   }
+  if (
+    typeof v.kind === 'string' &&
+    COMMENT_KINDS.has(v.kind) &&
+    typeof v.task_id === 'string' &&
+    typeof v.comment_id === 'string'
+  ) {
+    return value as ChangeEvent;
+  }
   return null;
 }
 
@@ -70,9 +83,12 @@ export type CacheAction =
   /** Take it out of every list; the counts are read again (`forgetTask`). */
   | { kind: 'forget-task'; taskId: string }
   /** Read the members again; `mine`: the change is about this user (their role). */
-  | { kind: 'members'; mine: boolean };
+  | { kind: 'members'; mine: boolean }
+  /** Read that task's comments and history again (only those: its fields did not change). */
+  | { kind: 'comments'; taskId: string };
 
 export function decideChange(change: ChangeEvent, tab: TabView): CacheAction {
+  if ('comment_id' in change) return { kind: 'comments', taskId: change.task_id };
   if ('user_id' in change) return { kind: 'members', mine: change.user_id === tab.me };
   const have = tab.versionOf(change.task_id);
   if (change.kind === 'task.deleted') {

@@ -1,5 +1,6 @@
 import { type Query, type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { activityKeys } from '../activity/api';
 import { api } from '../api';
 import type { Task } from '../api/types';
 import { projectKeys } from '../projects/hooks';
@@ -68,6 +69,7 @@ export function useProjectEvents(
       },
       reset: () => {
         void queryClient.invalidateQueries({ queryKey: taskKeys.all(projectId) });
+        void queryClient.invalidateQueries({ queryKey: activityKeys.project(projectId) });
         void queryClient.invalidateQueries({ queryKey: projectKeys.members(projectId) });
       },
       removed: () => latest.current.onRemoved(),
@@ -109,8 +111,17 @@ async function applyChange(
     await settled(queryClient, () => !writing(queryClient, projectId, change.task_id));
     action = decide();
   }
+  // The project's feed (if read) lists every change.
+  void queryClient.invalidateQueries({ queryKey: activityKeys.project(projectId) });
   switch (action.kind) {
     case 'none':
+      return;
+    case 'comments':
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: taskKeys.comments(projectId, action.taskId) }),
+        queryClient.invalidateQueries({ queryKey: taskKeys.activity(projectId, action.taskId) }),
+        refreshCommentCount(queryClient, projectId, action.taskId),
+      ]);
       return;
     case 'members':
       await queryClient.invalidateQueries({ queryKey: projectKeys.members(projectId) });
@@ -123,6 +134,7 @@ async function applyChange(
       forgetTask(queryClient, projectId, action.taskId);
       return;
     case 'fetch-task': {
+      void queryClient.invalidateQueries({ queryKey: taskKeys.activity(projectId, action.taskId) });
       const { data, response } = await api.GET('/api/projects/{project_id}/tasks/{task_id}', {
         params: { path: { project_id: projectId, task_id: action.taskId } },
       });
@@ -138,6 +150,24 @@ async function applyChange(
       return;
     }
   }
+}
+
+/**
+ * A comment changes its task's `comment_count` but not its version (ADR 0103): read the task
+ * and write it into the board unless this tab already holds a newer version of it.
+ */
+async function refreshCommentCount(
+  queryClient: QueryClient,
+  projectId: string,
+  taskId: string,
+): Promise<void> {
+  const { data } = await api.GET('/api/projects/{project_id}/tasks/{task_id}', {
+    params: { path: { project_id: projectId, task_id: taskId } },
+  });
+  if (!data) return; // gone: the task's own event says so
+  const have = cachedVersion(queryClient, projectId, data.id);
+  if (have === undefined || have > data.version) return;
+  writeTask(queryClient, projectId, data);
 }
 
 /** Resolves once `done()` holds, checked after each change of the tab's mutations (30 s at most). */
