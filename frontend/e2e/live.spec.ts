@@ -201,6 +201,37 @@ test('after the connection drops, a change made meanwhile appears (resumed with 
   await expectSameDocument(page);
 });
 
+test('while live updates are unavailable (503, as with Redis down) the board polls', async ({
+  owner,
+  member,
+}) => {
+  const { page, project } = owner;
+  // The API answers 503 to new streams while Redis is down (backend/tests/test_events.py).
+  await page.route(`**/api/projects/${project.id}/events`, (route) =>
+    route.fulfill({
+      status: 503,
+      headers: { 'content-type': 'application/json', 'retry-after': '5' },
+      body: JSON.stringify({
+        error: {
+          code: 'service_unavailable',
+          message: 'Live updates are unavailable; poll for changes meanwhile.',
+          details: null,
+        },
+      }),
+    }),
+  );
+  await owner.api.createTask(project.id, { title: 'Write the brief' });
+  await page.goto(`/projects/${project.id}`);
+  await expect(card(page, 'To do', 'Write the brief')).toBeVisible();
+  await expect(liveStatus(page)).toHaveText('Board updates: Updates every 10 s');
+  await markDocument(page);
+
+  await member.api.createTask(project.id, { title: 'Seen by polling' });
+  // Within one poll interval (10 s) and its request, with no stream at all.
+  await expect(card(page, 'To do', 'Seen by polling')).toBeVisible({ timeout: 20_000 });
+  await expectSameDocument(page);
+});
+
 test('a member removed from the project leaves its board with a message', async ({
   owner,
   member,
