@@ -274,3 +274,19 @@ test('comments, history and feed fit a 390x844 phone', async ({
   await expect(page.getByRole('list', { name: 'Project activity' })).toBeVisible();
   await expectNoOverflow(page, 'project activity');
 });
+
+test("the board's card counts comments, and a teammate's comment updates it live", async ({
+  owner,
+  member,
+}) => {
+  const { page, project } = owner;
+  const task = await owner.api.createTask(project.id, { title: 'Pick the venue' });
+  await page.goto(`/projects/${project.id}`);
+  const cardItem = page.getByRole('listitem').filter({ hasText: 'Pick the venue' });
+  await expect(cardItem).toBeVisible();
+  await expect(cardItem).not.toContainText('comment');
+  await member.api.json('POST', `${taskPath(task)}/comments`, { body: 'The hall is free.' });
+  await expect(cardItem).toContainText('1 comment');
+  await member.api.json('POST', `${taskPath(task)}/comments`, { body: 'So is the garden.' });
+  await expect(cardItem).toContainText('2 comments');
+});

@@ -592,6 +592,17 @@ function CardMeta({ task, assignee }: { task: Task; assignee: string | null }) {
           </time>
         </span>
       )}
+      {task.comment_count > 0 && (
+        <span className="comment-count">
+          <svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true" focusable="false">
+            <path d="M1 2h10v6H5l-3 3V8H1z" fill="none" stroke="currentColor" strokeWidth="1.4" />
+          </svg>
+          {task.comment_count}
+          <span className="visually-hidden">
+            {task.comment_count === 1 ? ' comment' : ' comments'}
+          </span>
+        </span>
+      )}
       {assignee && (
         <span className="avatar" role="img" aria-label={`Assigned to ${assignee}`} title={assignee}>
           {initials(assignee)}
