@@ -112,6 +112,7 @@ test('the viewer sees the project but cannot change anything', async ({
   await expect(page.getByRole('heading', { name: 'Board', level: 1 })).toBeVisible();
   await expect(page.getByRole('link', { name: task.title })).toBeVisible();
   await expect(page.getByRole('link', { name: 'New task' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Add a task/ })).toHaveCount(0);
   await expect(page.getByLabel(/^Status of /)).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Settings' })).toHaveCount(0);
   await expectAccessible(page, 'board (viewer)');

@@ -52,6 +52,7 @@ import { shouldFetchNextPage, watchSentinel } from './infiniteScroll';
 import { LiveStatus } from './LiveStatus';
 import { MoveNotice } from './MoveNotice';
 import { type MoveOutcome, useMoveTask } from './moves';
+import { QuickAdd } from './QuickAdd';
 import { initialSearch, searchSent, searchToSend, urlSearchChanged } from './search';
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
@@ -277,53 +278,63 @@ export function BoardPage() {
             for (const s of failed) void lists[s].refetch();
           }}
         />
-      ) : empty ? (
+      ) : empty && (filtered || !can.editTasks) ? (
         filtered ? (
           <Empty title="No tasks match these filters.">
             <p>Change or clear the filters above to see more.</p>
           </Empty>
         ) : (
           <Empty title="No tasks yet.">
-            {can.editTasks ? (
-              <p>
-                <Link to={`/projects/${project.id}/tasks/new`}>Create the first task</Link>.
-              </p>
-            ) : (
-              <p>Members of this project add tasks; they will show up here.</p>
-            )}
+            <p>Members of this project add tasks; they will show up here.</p>
           </Empty>
         )
       ) : (
-        <DndContext
-          sensors={sensors}
-          collisionDetection={columnCollision}
-          // Focus is ours to place: the card remounts in its new column (focusAfterMove); on a
-          // cancel, or a drop where it was, it never left the handle.
-          accessibility={{ announcements: spoken, screenReaderInstructions, restoreFocus: false }}
-          onDragStart={onDragStart}
-          onDragEnd={onDragEnd}
-          onDragCancel={() => setDragged(null)}
-        >
-          <div className="board">
-            {shown.map((status) => (
-              <BoardColumn
-                key={status}
-                status={status}
-                tasks={columns[status]}
-                pages={lists[status]}
-                count={counts.data?.[status]}
-                filtered={filtered}
-                canEdit={can.editTasks}
-                memberName={memberName}
-                onMove={moveTask}
-                focusAfterMove={focusAfterMove}
-              />
-            ))}
-          </div>
-          <DragOverlay dropAnimation={null}>
-            {dragged && <CardPreview task={dragged} assignee={memberName(dragged.assignee_id)} />}
-          </DragOverlay>
-        </DndContext>
+        <>
+          {/* An empty board for someone who can add: the columns, each with its quick add. */}
+          {empty && (
+            <Empty title="No tasks yet.">
+              <p>
+                Add the first one at the top of a column, or{' '}
+                <Link to={`/projects/${project.id}/tasks/new`}>
+                  create one with all its details
+                </Link>
+                .
+              </p>
+            </Empty>
+          )}
+          <DndContext
+            sensors={sensors}
+            collisionDetection={columnCollision}
+            // Focus is ours to place: the card remounts in its new column (focusAfterMove); on a
+            // cancel, or a drop where it was, it never left the handle.
+            accessibility={{ announcements: spoken, screenReaderInstructions, restoreFocus: false }}
+            onDragStart={onDragStart}
+            onDragEnd={onDragEnd}
+            onDragCancel={() => setDragged(null)}
+          >
+            <div className="board">
+              {shown.map((status) => (
+                <BoardColumn
+                  key={status}
+                  status={status}
+                  tasks={columns[status]}
+                  pages={lists[status]}
+                  count={counts.data?.[status]}
+                  filtered={filtered}
+                  filters={filters}
+                  projectId={project.id}
+                  canEdit={can.editTasks}
+                  memberName={memberName}
+                  onMove={moveTask}
+                  focusAfterMove={focusAfterMove}
+                />
+              ))}
+            </div>
+            <DragOverlay dropAnimation={null}>
+              {dragged && <CardPreview task={dragged} assignee={memberName(dragged.assignee_id)} />}
+            </DragOverlay>
+          </DndContext>
+        </>
       )}
     </section>
   );
@@ -343,6 +354,8 @@ function BoardColumn({
   pages,
   count,
   filtered,
+  filters,
+  projectId,
   canEdit,
   memberName,
   onMove,
@@ -353,6 +366,8 @@ function BoardColumn({
   pages: ColumnPages;
   count: number | undefined;
   filtered: boolean;
+  filters: TaskFilters;
+  projectId: string;
   canEdit: boolean;
   memberName: (id: string | null) => string | null;
   onMove: MoveTask;
@@ -383,6 +398,7 @@ function BoardColumn({
           <span className="visually-hidden"> tasks</span>
         </span>
       </h2>
+      {canEdit && <QuickAdd projectId={projectId} status={status} filters={filters} />}
       {tasks.length === 0 ? (
         <p className="muted">Nothing here{filtered ? ' for these filters' : ''}.</p>
       ) : (

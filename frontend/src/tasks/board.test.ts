@@ -6,6 +6,7 @@ import {
   columnTasks,
   compareTasks,
   groupByStatus,
+  hiddenByFilters,
   type ListFilters,
   matchesFilters,
   patchCounts,
@@ -110,6 +111,21 @@ describe('matchesFilters', () => {
     expect(matchesFilters(t, { status: 'done' })).toBe(false);
     expect(matchesFilters(t, { priority: 'high', assigneeId: 'u1' })).toBe(true);
     expect(matchesFilters(t, { assigneeId: 'u2' })).toBe(false);
+  });
+});
+
+describe('hiddenByFilters (quick add)', () => {
+  const urgent = task('a', 'todo', { priority: 'urgent' });
+  it('is false with no filters, or filters the task matches', () => {
+    expect(hiddenByFilters(urgent, {})).toBe(false);
+    expect(hiddenByFilters(urgent, { priority: 'urgent', status: 'todo' })).toBe(false);
+  });
+  it('is true when a field filter leaves the task out', () => {
+    expect(hiddenByFilters(urgent, { priority: 'low' })).toBe(true);
+    expect(hiddenByFilters(urgent, { assigneeId: 'someone' })).toBe(true);
+  });
+  it('is true under any search: only the server knows whether it matches', () => {
+    expect(hiddenByFilters(urgent, { q: 'Task' })).toBe(true);
   });
 });
 

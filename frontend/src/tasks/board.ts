@@ -59,6 +59,14 @@ export function matchesFilters(task: Task, filters: TaskFilters): boolean {
   return true;
 }
 
+/**
+ * Whether the board's filters keep a task off it: its fields do not match, or a search is on
+ * (only the server can tell whether a new task matches it).
+ */
+export function hiddenByFilters(task: Task, filters: TaskFilters): boolean {
+  return !matchesFilters(task, filters) || Boolean(filters.q);
+}
+
 /** The filters the counts take: the board's, but status (each column counts one status). */
 export type CountFilters = Omit<TaskFilters, 'status'>;
 
