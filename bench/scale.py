@@ -20,7 +20,7 @@ from typing import Any
 
 import asyncpg
 
-from taskapp.tasks.models import Priority
+from taskapp.tasks.models import POSITION_GAP, Priority
 from taskapp.tasks.repository import PAGE_COLUMNS, member_page_sql
 from taskapp.tasks.schemas import TaskQuery
 
@@ -76,7 +76,12 @@ class ScaleResults:
     seconds_to_seed: dict[int, float] = field(default_factory=dict)
 
 
-def _rows(project_id: uuid.UUID, count: int, rng: random.Random) -> list[tuple[Any, ...]]:
+def _rows(
+    project_id: uuid.UUID, count: int, rng: random.Random, placed: dict[str, int]
+) -> list[tuple[Any, ...]]:
+    """`count` tasks in COPY_COLUMNS' order; `placed` counts the tasks of each column so far,
+    so each gets a position of its own, POSITION_GAP apart (as the API and the migration
+    number a column)."""
     now = datetime.now(UTC)
     statuses = [name for name, _ in STATUSES]
     weights = [weight for _, weight in STATUSES]
@@ -86,13 +91,16 @@ def _rows(project_id: uuid.UUID, count: int, rng: random.Random) -> list[tuple[A
         title = " ".join(rng.choices(VOCABULARY, k=rng.randint(3, 6))).capitalize()
         description = " ".join(rng.choices(VOCABULARY, k=rng.randint(0, 12)))
         due = date.today() + timedelta(days=rng.randint(-60, 120)) if rng.random() < 0.4 else None
+        status = rng.choices(statuses, weights)[0]
+        placed[status] = placed.get(status, 0) + 1
         rows.append(
             (
                 uuid.uuid4(),
                 project_id,
                 title,
                 description,
-                rng.choices(statuses, weights)[0],
+                status,
+                placed[status] * POSITION_GAP,
                 rng.choice(PRIORITIES),
                 due,
                 1,
@@ -119,10 +127,11 @@ async def _seed(
     started = time.monotonic()
     async with _connection(database_url) as connection:
         done = 0
+        placed: dict[str, int] = {}
         while done < count:
             batch = min(SEED_BATCH, count - done)
             await connection.copy_records_to_table(
-                "tasks", records=_rows(project_id, batch, rng), columns=list(COPY_COLUMNS)
+                "tasks", records=_rows(project_id, batch, rng, placed), columns=list(COPY_COLUMNS)
             )
             done += batch
             elapsed = time.monotonic() - started

@@ -163,3 +163,41 @@ def test_without_an_app_role_setting_no_role_is_created(empty_database: Settings
     assert asyncio.run(_execute_as(
         url, f"SELECT count(*) FROM pg_roles WHERE rolname = '{SCRATCH_ROLE}'"
     )) == [0]  # fmt: skip
+
+
+def test_0007_numbers_each_column_newest_first(empty_database: Settings) -> None:
+    """Existing tasks keep the board's order (newest first) as their manual order, per column,
+    with gaps (ADR 0106)."""
+    url = empty_database.sqlalchemy_database_url
+    migrate(empty_database, "0006")
+    projects = [uuid.uuid4(), uuid.uuid4()]
+    inserts = [
+        f"INSERT INTO projects (id, name, description) VALUES ('{p}', 'P', '')" for p in projects
+    ]
+    # (project, title, status, minutes ago): two tasks share an instant, ordered by id then.
+    tied = sorted([uuid.uuid4(), uuid.uuid4()], reverse=True)
+    rows = [
+        (projects[0], uuid.uuid4(), "old", "todo", 30),
+        (projects[0], uuid.uuid4(), "new", "todo", 10),
+        (projects[0], tied[0], "tie-high-id", "todo", 20),
+        (projects[0], tied[1], "tie-low-id", "todo", 20),
+        (projects[0], uuid.uuid4(), "done", "done", 5),
+        (projects[1], uuid.uuid4(), "other", "todo", 1),
+    ]
+    inserts += [
+        "INSERT INTO tasks (id, project_id, title, description, status, priority, version,"
+        f" created_at) VALUES ('{task}', '{project}', '{title}', '', '{status}', 2, 1,"
+        f" TIMESTAMPTZ '2026-01-01 12:00:00+00' - interval '{ago} minutes')"
+        for project, task, title, status, ago in rows
+    ]
+    asyncio.run(_execute_as(url, *inserts))
+    migrate(empty_database)
+    numbered = asyncio.run(_scalar_list(url, (
+        "SELECT title || ':' || position FROM tasks ORDER BY project_id = "
+        f"'{projects[1]}', status, position, id"
+    )))  # fmt: skip
+    gap = 2**20
+    assert numbered == [
+        f"new:{gap}", f"tie-high-id:{2 * gap}", f"tie-low-id:{3 * gap}", f"old:{4 * gap}",
+        f"done:{gap}", f"other:{gap}",
+    ]  # fmt: skip

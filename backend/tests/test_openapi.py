@@ -73,6 +73,7 @@ class TestDocumentMatchesBehaviour:
         assert {name for name, prop in update.items() if nullable(prop)} == {
             "assignee_id",
             "due_date",
+            "after_id",  # null: the top of the column (ADR 0106)
         }
         team = await make_team(client)
         task = await create_task(client, team.project_id, team.owner)
@@ -96,12 +97,12 @@ class TestDocumentMatchesBehaviour:
     async def test_no_request_schema_or_parameter_is_nullable_without_meaning_it(
         self, spec: Spec
     ) -> None:
-        """Null is accepted only where it means something (clearing an assignee or a due date);
-        query parameters cannot carry a null at all."""
+        """Null is accepted only where it means something (clearing an assignee or a due date,
+        a task placed at the top of its column); query parameters cannot carry a null at all."""
         for operation_id, (_, _, operation) in operations(spec).items():
             for param in operation.get("parameters", []):
                 assert not nullable(param["schema"]), (operation_id, param["name"])
-        allowed = {("TaskUpdate", "assignee_id"), ("TaskUpdate", "due_date"),
+        allowed = {("TaskUpdate", "assignee_id"), ("TaskUpdate", "due_date"), ("TaskUpdate", "after_id"),
                    ("TaskCreate", "assignee_id"), ("TaskCreate", "due_date")}  # fmt: skip
         for name, component in spec["components"]["schemas"].items():
             if not name.endswith(("Create", "Update", "Request", "Add")):

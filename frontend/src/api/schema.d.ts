@@ -1159,6 +1159,11 @@ export interface components {
             description: string;
             status: components["schemas"]["TaskStatus"];
             /**
+             * Position
+             * @description The task's place in its column's board order: lower is higher on the board. Only its order against other tasks means anything.
+             */
+            position: number;
+            /**
              * Priority
              * @enum {string}
              */
@@ -1215,8 +1220,8 @@ export interface components {
         TaskStatus: "todo" | "in_progress" | "done";
         /**
          * TaskUpdate
-         * @description Only the fields sent change; send `null` to clear assignee or due date (the other
-         *     fields cannot be null).
+         * @description Only the fields sent change; send `null` to clear assignee or due date, or as `after_id`
+         *     to place the task at the top of its column (the other fields cannot be null).
          */
         TaskUpdate: {
             /** Title */
@@ -1233,6 +1238,11 @@ export interface components {
             assignee_id?: string | null;
             /** Due Date */
             due_date?: string | null;
+            /**
+             * After Id
+             * @description Place the task right after this task in its column (the column of `status` if sent, else the task's own); `null` puts it at the top. Without it, a task whose status changes goes to the top of its new column and any other keeps its place.
+             */
+            after_id?: string | null;
         };
         /** TokenPair */
         TokenPair: {
@@ -3059,7 +3069,8 @@ export interface operations {
                 priority?: "low" | "medium" | "high" | "urgent";
                 /** @description Full-text search: every word must match the start of a word in the title or description ("hom" finds "home"); a "quoted phrase" matches those words in order. */
                 q?: string;
-                sort?: "-created_at" | "created_at" | "-updated_at" | "due_date" | "-priority";
+                /** @description `position` is the board's order of a column (top first): use it with `status`. */
+                sort?: "-created_at" | "created_at" | "-updated_at" | "due_date" | "-priority" | "position";
                 limit?: number;
                 /** @description The previous page's `next_cursor`. */
                 cursor?: string;
@@ -3584,6 +3595,15 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -23,6 +23,7 @@ const task = (id: string, status: Task['status'], extra: Partial<Task> = {}): Ta
   title: `Task ${id}`,
   description: '',
   status,
+  position: 0,
   priority: 'medium',
   assignee_id: null,
   due_date: null,

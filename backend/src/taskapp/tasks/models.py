@@ -5,6 +5,7 @@ import uuid
 from datetime import date
 
 from sqlalchemy import (
+    BigInteger,
     Computed,
     Date,
     Enum,
@@ -40,6 +41,11 @@ class Priority(enum.IntEnum):
 FAR_FUTURE = date(3000, 1, 1)  # after any accepted due date; date.max means infinity to asyncpg
 DUE_DATE_KEY_SQL = "coalesce(due_date, DATE '3000-01-01')"
 
+# The distance between neighbours in a column's board order when positions are handed out
+# fresh (a new task at the top, a renumbered column): room for about 20 moves into one gap
+# before the column is renumbered (ADR 0106).
+POSITION_GAP = 2**20
+
 
 class Task(TimestampMixin, Base):
     __tablename__ = "tasks"
@@ -55,6 +61,9 @@ class Task(TimestampMixin, Base):
         nullable=False,
         default=TaskStatus.todo,
     )
+    # The task's place in its column (project and status): lower is higher on the board, ties
+    # go by id. Only the order means anything; tasks/placement.py hands the values out.
+    position: Mapped[int] = mapped_column(BigInteger, nullable=False)
     priority: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=Priority.medium)
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
@@ -90,6 +99,8 @@ class Task(TimestampMixin, Base):
             text("created_at DESC"),
             text("id DESC"),
         ),
+        # The board: one column's tasks in order, keyset-paginated by (position, id).
+        Index("ix_tasks_project_status_position", "project_id", "status", "position", "id"),
         Index(
             "ix_tasks_project_assignee_created",
             "project_id",

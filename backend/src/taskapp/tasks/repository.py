@@ -34,7 +34,8 @@ _SORTS: dict[str, SortSpec] = {
     "created_at": SortSpec("created_at", False, datetime),
     "-updated_at": SortSpec("updated_at", True, datetime),
     "due_date": SortSpec(DUE_DATE_KEY_SQL, False, date),
-    "-priority": SortSpec("priority", True, int),
+    "-priority": SortSpec("priority", True, Priority),
+    "position": SortSpec("position", False, int),
 }
 
 
@@ -71,6 +72,10 @@ def decode_cursor(cursor: str, sort: TaskSort) -> tuple[Any, uuid.UUID]:
         raise BadRequest(_INVALID_CURSOR) from exc
 
 
+# PostgreSQL's bigint, which a position is.
+_BIGINT = range(-(2**63), 2**63)
+
+
 def _cursor_value(kind: type, value: object) -> datetime | date | int:
     if kind is datetime:
         if not isinstance(value, str):
@@ -83,14 +88,19 @@ def _cursor_value(kind: type, value: object) -> datetime | date | int:
         if not isinstance(value, str):
             raise ValueError("not a date")
         return date.fromisoformat(value)  # any date fits PostgreSQL's date
-    # Priorities: exactly one of the enum's values (bool is an int to Python, not here).
-    if type(value) is not int or value not in {int(p) for p in Priority}:
+    # Integers (bool is an int to Python, not here): a priority is one of the enum's values.
+    if type(value) is not int:
+        raise ValueError("not an integer")
+    if kind is Priority and value not in {int(p) for p in Priority}:
         raise ValueError("not a priority")
+    if value not in _BIGINT:
+        raise ValueError("not a position")
     return value
 
 
 def _cursor_json(sort_key: Any) -> Any:
-    """A sort key as a cursor carries it: dates and instants in ISO 8601, priorities as is."""
+    """A sort key as a cursor carries it: dates and instants in ISO 8601, integers (priorities,
+    positions) as they are."""
     return sort_key.isoformat() if isinstance(sort_key, date) else sort_key
 
 
@@ -101,6 +111,7 @@ PAGE_COLUMNS = (
     "title",
     "description",
     "status",
+    "position",
     "priority",
     "assignee_id",
     "due_date",
@@ -278,6 +289,16 @@ async def get_task(session: AsyncSession, project_id: uuid.UUID, task_id: uuid.U
         select(Task).where(Task.id == task_id, Task.project_id == project_id)
     )
     return result.scalar_one_or_none()
+
+
+async def task_status(
+    session: AsyncSession, project_id: uuid.UUID, task_id: uuid.UUID
+) -> TaskStatus | None:
+    """The task's column as it is now, without a lock (None if there is no such task)."""
+    status = await session.scalar(
+        select(Task.status).where(Task.id == task_id, Task.project_id == project_id)
+    )
+    return None if status is None else TaskStatus(status)
 
 
 async def lock_task(

@@ -16,6 +16,7 @@ from taskapp.core.db import DatabaseDep, DbSession, after_commit
 from taskapp.core.errors import (
     PROJECT_ERRORS,
     BadRequest,
+    Conflict,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
@@ -227,7 +228,9 @@ async def get_task(
     response_model=TaskOut,
     responses={
         200: {"headers": ETAG_HEADER},
-        **error_responses(*PROJECT_ERRORS, BadRequest, PreconditionFailed, PreconditionRequired),
+        **error_responses(
+            *PROJECT_ERRORS, BadRequest, Conflict, PreconditionFailed, PreconditionRequired
+        ),
     },
 )
 async def update_task(

@@ -21,7 +21,7 @@ DueDate = Annotated[
         json_schema_extra={"pattern": "^2[0-9]{3}-[0-9]{2}-[0-9]{2}$"},
     ),
 ]
-TaskSort = Literal["-created_at", "created_at", "-updated_at", "due_date", "-priority"]
+TaskSort = Literal["-created_at", "created_at", "-updated_at", "due_date", "-priority", "position"]
 PriorityName = Literal["low", "medium", "high", "urgent"]
 
 
@@ -36,8 +36,8 @@ class TaskCreate(BaseModel):
 
 
 class TaskUpdate(BaseModel):
-    """Only the fields sent change; send `null` to clear assignee or due date (the other
-    fields cannot be null)."""
+    """Only the fields sent change; send `null` to clear assignee or due date, or as `after_id`
+    to place the task at the top of its column (the other fields cannot be null)."""
 
     model_config = ConfigDict(extra="forbid")
     title: Title | MISSING = MISSING
@@ -46,6 +46,14 @@ class TaskUpdate(BaseModel):
     priority: PriorityName | MISSING = MISSING
     assignee_id: uuid.UUID | MISSING | None = MISSING
     due_date: DueDate | MISSING | None = MISSING
+    after_id: uuid.UUID | MISSING | None = Field(
+        default=MISSING,
+        description=(
+            "Place the task right after this task in its column (the column of `status` if "
+            "sent, else the task's own); `null` puts it at the top. Without it, a task whose "
+            "status changes goes to the top of its new column and any other keeps its place."
+        ),
+    )
 
 
 class TaskOut(BaseModel):
@@ -54,6 +62,12 @@ class TaskOut(BaseModel):
     title: str
     description: str
     status: TaskStatus
+    position: int = Field(
+        description=(
+            "The task's place in its column's board order: lower is higher on the board. Only "
+            "its order against other tasks means anything."
+        )
+    )
     priority: PriorityName
     assignee_id: uuid.UUID | None
     due_date: date | None
@@ -97,7 +111,14 @@ class TaskQuery(BaseModel):
     assignee_id: AssigneeFilter = None
     priority: PriorityFilter = None
     q: SearchText = None
-    sort: TaskSort = "-created_at"
+    sort: Annotated[
+        TaskSort,
+        Field(
+            description=(
+                "`position` is the board's order of a column (top first): use it with `status`."
+            )
+        ),
+    ] = "-created_at"
     limit: Annotated[int, Field(ge=1, le=100)] = 50
     cursor: Annotated[
         Text | None,

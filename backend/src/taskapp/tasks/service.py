@@ -15,7 +15,7 @@ from taskapp.events.hub import EventHub
 from taskapp.projects import repository as projects
 from taskapp.projects.dependencies import ProjectAccess
 from taskapp.projects.models import Role
-from taskapp.tasks import repository
+from taskapp.tasks import placement, repository
 from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.tasks.schemas import (
     TaskCounts,
@@ -40,6 +40,7 @@ def task_out(task: Task) -> TaskOut:
         title=task.title,
         description=task.description,
         status=task.status,
+        position=task.position,
         priority=priority_name(task.priority),
         assignee_id=task.assignee_id,
         due_date=task.due_date,
@@ -153,11 +154,15 @@ class TaskService:
 
     async def create(self, access: ProjectAccess, data: TaskCreate) -> Task:
         await self._check_assignee(access.project_id, data.assignee_id)
+        # At the top of its column, under the column's lock (tasks/placement.py).
+        await placement.lock_column(self.session, access.project_id, data.status)
+        position = await placement.top_of_column(self.session, access.project_id, data.status)
         task = Task(
             project_id=access.project_id,
             title=data.title,
             description=data.description,
             status=data.status,
+            position=position,
             priority=priority_value(data.priority),
             assignee_id=data.assignee_id,
             due_date=data.due_date,
@@ -192,21 +197,38 @@ class TaskService:
             values["priority"] = priority_value(values["priority"])
         if values.get("assignee_id") is not None:
             await self._check_assignee(access.project_id, values["assignee_id"])
-        # Locked first: what the history records as "before" is what this update replaces.
+        placing = "after_id" in values
+        after_id: uuid.UUID | None = values.pop("after_id", None)
+        if placing and after_id == task_id:
+            raise ValidationFailed(
+                "A task cannot be placed after itself: send the id of the task it should follow, "
+                "or null for the top of the column.",
+                details=[{"loc": ["body", "after_id"], "message": "the task itself",
+                          "type": "value_error"}],
+            )  # fmt: skip
+        column = await self._lock_target_column(access, task_id, values.get("status"), placing)
+        # Locked next: what the history records as "before" is what this update replaces.
         current = await repository.lock_task(self.session, access.project_id, task_id)
         if current is None:
             raise NotFound(TASK_NOT_FOUND)
+        if current.version != expected_version:
+            raise self._stale(current.version)
+        target = TaskStatus(values.get("status", current.status))
+        if column is not None and target != column:
+            # Its status changed between the read and the row lock: the right column's lock too.
+            await placement.lock_column(self.session, access.project_id, target)
+        if placing or target != current.status:
+            # Moved, or into another column: there right after `after_id`, else at the top.
+            values["position"] = await placement.position_for(
+                self.session, access.project_id, task_id, target, after_id
+            )
         values["updated_by"] = access.user_id
-        updated = None
-        if current.version == expected_version:
-            updated = await repository.update_if_version(
-                self.session, access.project_id, task_id, expected_version, values
-            )
-        if updated is None:
-            raise PreconditionFailed(
-                "Someone else changed this task since you loaded it; reload and try again.",
-                details={"current_version": current.version},
-            )
+        updated = await repository.update_if_version(
+            self.session, access.project_id, task_id, expected_version, values
+        )
+        if updated is None:  # pragma: no cover - the row is locked at this version
+            raise self._stale(current.version)
+        # Only what the history tracks: a move within a column records nothing (ADR 0106).
         changes = activity.diff(tracked_fields(current), tracked_fields(updated))
         if changes:
             activity.record(
@@ -219,6 +241,33 @@ class TaskService:
             )
         self._invalidate_after_commit(access, "task.updated", updated)
         return updated
+
+    @staticmethod
+    def _stale(current_version: int) -> PreconditionFailed:
+        return PreconditionFailed(
+            "Someone else changed this task since you loaded it; reload and try again.",
+            details={"current_version": current_version},
+        )
+
+    async def _lock_target_column(
+        self,
+        access: ProjectAccess,
+        task_id: uuid.UUID,
+        status: TaskStatus | None,
+        placing: bool,
+    ) -> TaskStatus | None:
+        """Lock the column an update may place the task in, before the task's row (the order
+        every placement takes them in: tasks/placement.py), and return it; None if the update
+        places nothing (no status, no `after_id`). Without a status it is the task's current
+        column, read without a lock: the caller checks it again under the row's lock."""
+        if status is None:
+            if not placing:
+                return None
+            status = await repository.task_status(self.session, access.project_id, task_id)
+            if status is None:
+                raise NotFound(TASK_NOT_FOUND)
+        await placement.lock_column(self.session, access.project_id, status)
+        return status
 
     async def delete(
         self, access: ProjectAccess, task_id: uuid.UUID, expected_version: int | None
