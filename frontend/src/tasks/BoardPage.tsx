@@ -36,6 +36,7 @@ import { useMembers } from '../projects/hooks';
 import { useProjectContext } from '../projects/ProjectLayout';
 import { Empty, ErrorView, Loading, PageHeading, SelectField } from '../ui/components';
 import { useShortcut } from '../ui/shortcuts';
+import { useToasts } from '../ui/toasts';
 import { columnTasks, type TaskFilters } from './board';
 import { initials, localToday, relativeDue } from './cards';
 import {
@@ -50,8 +51,8 @@ import { assigneeFilter, toggleMine } from './filters';
 import { useColumnPages, useTaskCounts } from './hooks';
 import { shouldFetchNextPage, watchSentinel } from './infiniteScroll';
 import { LiveStatus } from './LiveStatus';
-import { MoveNotice } from './MoveNotice';
-import { type MoveOutcome, useMoveTask } from './moves';
+import { MOVE_TOAST, moveToast } from './MoveNotice';
+import { useMoveTask } from './moves';
 import { QuickAdd } from './QuickAdd';
 import { initialSearch, searchSent, searchToSend, urlSearchChanged } from './search';
 
@@ -142,8 +143,14 @@ export function BoardPage() {
     members.data?.find((m) => m.user_id === id)?.display_name ?? null;
 
   // Moves (issue 10, bug 5): optimistic, one PATCH each, a notice with Undo or the conflict.
-  const [outcome, setOutcome] = useState<MoveOutcome | null>(null);
-  const move = useMoveTask(project.id, setOutcome);
+  const toasts = useToasts();
+  const move = useMoveTask(project.id, (outcome) =>
+    toasts.show(
+      moveToast(outcome, user?.id, memberName, (task, to) => moveTask(task, to, 'select', true)),
+    ),
+  );
+  // Undo belongs to this board: it goes with it.
+  useEffect(() => () => toasts.dismiss(MOVE_TOAST), [toasts]);
   // The card remounts in its new column: focus follows it there (select, handle or undo).
   const focusAfterMove = useRef<FocusRequest | null>(null);
   const moveTask = (task: Task, to: TaskStatus, focus?: FocusRequest['target'], undo = false) => {
@@ -259,14 +266,6 @@ export function BoardPage() {
           )}
         </form>
       </search>
-
-      <MoveNotice
-        outcome={outcome}
-        me={user?.id}
-        memberName={memberName}
-        onUndo={(task, to) => moveTask(task, to, 'select', true)}
-        onDismiss={() => setOutcome(null)}
-      />
 
       {pending ? (
         <Loading label="Loading tasks…" />

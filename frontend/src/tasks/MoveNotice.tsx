@@ -1,4 +1,5 @@
 import { STATUS_LABELS, type Task, type TaskStatus } from '../api/types';
+import type { ToastInput } from '../ui/toastQueue';
 import type { MoveOutcome } from './moves';
 
 /**
@@ -17,61 +18,31 @@ export function changedBy(
   return memberName(by) ?? 'someone else';
 }
 
+/** The key of the move toast: each move's outcome replaces the last one's. */
+export const MOVE_TOAST = 'task-move';
+
 /**
- * The outcome of the last move, above the board, in two live regions that are always there
- * (a region added with its text is not reliably read): the move done, with Undo (polite), or
- * the move refused, naming the task and who changed it (an alert). It stays until the next
- * move or Dismiss: no timer takes Undo away before the user got to it (WCAG 2.2.1).
+ * The outcome of the last move, as a toast (ui/toasts.tsx): the move done, with Undo, or the
+ * move refused, naming the task and who changed it (an alert). Either stays until the next move
+ * or Dismiss: no timer takes Undo away before the user got to it (WCAG 2.2.1).
  */
-export function MoveNotice({
-  outcome,
-  me,
-  memberName,
-  onUndo,
-  onDismiss,
-}: {
-  outcome: MoveOutcome | null;
-  me: string | undefined;
-  memberName: (id: string | null) => string | null;
-  onUndo: (task: Task, to: TaskStatus) => void;
-  onDismiss: () => void;
-}) {
-  const dismiss = (
-    <button type="button" className="button-secondary" onClick={onDismiss}>
-      Dismiss
-    </button>
-  );
-  const moved = outcome?.kind === 'moved' ? outcome : null;
-  const problem = outcome && outcome.kind !== 'moved' ? outcome : null;
-  return (
-    <div className="move-notices">
-      <div role="status">
-        {moved && (
-          <div className="notice move-notice">
-            <p>
-              {moved.undo
-                ? `Moved “${moved.task.title}” back to ${STATUS_LABELS[moved.task.status]}.`
-                : `Moved “${moved.task.title}” to ${STATUS_LABELS[moved.task.status]}.`}
-            </p>
-            {!moved.undo && (
-              <button type="button" onClick={() => onUndo(moved.task, moved.from)}>
-                Undo<span className="visually-hidden"> moving “{moved.task.title}”</span>
-              </button>
-            )}
-            {dismiss}
-          </div>
-        )}
-      </div>
-      <div role="alert">
-        {problem && (
-          <div className="form-error move-notice">
-            <p>{problemText(problem, me, memberName)}</p>
-            {dismiss}
-          </div>
-        )}
-      </div>
-    </div>
-  );
+export function moveToast(
+  outcome: MoveOutcome,
+  me: string | undefined,
+  memberName: (id: string | null) => string | null,
+  onUndo: (task: Task, to: TaskStatus) => void,
+): ToastInput {
+  if (outcome.kind !== 'moved') {
+    return { key: MOVE_TOAST, tone: 'problem', message: problemText(outcome, me, memberName) };
+  }
+  const { task, from, undo } = outcome;
+  const column = STATUS_LABELS[task.status];
+  if (undo) return { key: MOVE_TOAST, message: `Moved “${task.title}” back to ${column}.` };
+  return {
+    key: MOVE_TOAST,
+    message: `Moved “${task.title}” to ${column}.`,
+    action: { label: 'Undo', detail: `moving “${task.title}”`, run: () => onUndo(task, from) },
+  };
 }
 
 function problemText(

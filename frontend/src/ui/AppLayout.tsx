@@ -2,6 +2,7 @@ import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react
 import { useAuth } from '../auth/AuthContext';
 import { PageHeading } from './components';
 import { ShortcutsHelp } from './ShortcutsHelp';
+import { ToastProvider } from './toasts';
 
 /** Signed-in pages: header, navigation, and a redirect to /login without a session. */
 export function AppLayout() {
@@ -29,7 +30,7 @@ export function AppLayout() {
     );
   }
   return (
-    <>
+    <ToastProvider>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -61,7 +62,7 @@ export function AppLayout() {
         <Outlet />
       </main>
       <ShortcutsHelp />
-    </>
+    </ToastProvider>
   );
 }
 
