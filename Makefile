@@ -21,7 +21,7 @@ FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 # Standard library only: it runs before the venv exists (ops/src/taskapp_ops/doctor.py).
 DOCTOR := python3 ops/src/taskapp_ops/doctor.py
 
-.PHONY: help doctor prerequisites-test prerequisites-dev install standin dev test lint fmt typecheck migrate bench deploy clean lock-tools frontend
+.PHONY: help doctor prerequisites-test prerequisites-dev install standin dev test lint fmt typecheck migrate bench lighthouse deploy clean lock-tools frontend
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -115,6 +115,12 @@ deploy: install ## Release: make deploy ENV=dev|stage|prod [IMAGE_TAG=<tag> [SKI
 
 bench: install ## API throughput and latency between a ceiling and a floor (needs wrk; BENCH_ARGS=--help)
 	$(UV) run --frozen python bench/api_throughput.py $(BENCH_ARGS)
+
+lighthouse: install $(FRONTEND_DEPS) ## Lighthouse scores of the login page and a 200-task board (mobile, desktop)
+	@echo "==> Building the frontend (the local stack serves it)"
+	npm --prefix frontend run build
+	@echo "==> Lighthouse on the local stack (reports in frontend/test-results/lighthouse)"
+	npm --prefix frontend run lighthouse
 
 migrate: install ## Apply migrations to APP_DATABASE_URL
 	cd backend && $(UV) run --frozen alembic upgrade head
