@@ -18,7 +18,7 @@ import {
 } from '@playwright/test';
 import { ApiSession, type Project, type TokenPair } from './support/api';
 import { type StackUrls, stackUrls } from './support/env';
-import { sessionCookie, watchAccessToken } from './support/session';
+import { signedInState, watchAccessToken } from './support/session';
 
 export { expect };
 
@@ -148,11 +148,10 @@ async function signedInContext(
   tokens: TokenPair,
   pageErrors: string[],
 ): Promise<BrowserContext> {
-  const context = await browser.newContext();
   expect(tokens.refresh_token, 'a refresh token in the sign-up body').toBeTruthy();
-  await context.addCookies([
-    sessionCookie(new URL(stack.appUrl).hostname, tokens.refresh_token ?? ''),
-  ]);
+  const context = await browser.newContext({
+    storageState: signedInState(stack.appUrl, tokens.refresh_token ?? ''),
+  });
   watchErrors(context, pageErrors);
   return context;
 }

@@ -133,3 +133,38 @@ test('logging out in one tab logs the other tabs out on their next request', asy
   await fresh.goto(`/projects/${project.id}`);
   await expect(loginHeading(fresh)).toBeVisible();
 });
+
+test('a browser without a session gets the login page without a refresh request or an error', async ({
+  page,
+  newAccount,
+}) => {
+  const refreshes: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/auth/refresh')) refreshes.push(r.url());
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto('/');
+  await expect(loginHeading(page)).toBeVisible();
+  expect(refreshes, 'no refresh without the hint (src/api/session.ts)').toEqual([]);
+
+  // Logged in through the form: the next load refreshes silently and stays signed in.
+  const account = await newAccount('Nora New');
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(projectsHeading(page)).toBeVisible();
+  await page.reload();
+  await expect(projectsHeading(page)).toBeVisible();
+  expect(refreshes).toHaveLength(1);
+
+  // Logged out: the next load asks nothing again.
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(loginHeading(page)).toBeVisible();
+  await page.reload();
+  await expect(loginHeading(page)).toBeVisible();
+  expect(refreshes).toHaveLength(1);
+  expect(errors, 'the console stayed free of errors (a 401 is logged as one)').toEqual([]);
+});

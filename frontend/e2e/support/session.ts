@@ -2,11 +2,18 @@
 // HttpOnly cookie `taskapp_refresh` (Path=/api/auth), the access token lives in the tab's
 // memory only. Tests see the access token on the wire, in the requests the tab sends.
 import { type APIRequestContext, type BrowserContext, expect, type Page } from '@playwright/test';
+import { SESSION_HINT_COOKIE } from '../../src/api/session';
 import { ACCESS_TOKEN_TTL_SECONDS } from './env';
 
 export const SESSION_COOKIE = 'taskapp_refresh';
 
-type Cookie = Parameters<BrowserContext['addCookies']>[0][number];
+/** A cookie with every attribute set: fit for addCookies and for a context's storageState. */
+type Cookie = Required<
+  Pick<
+    Parameters<BrowserContext['addCookies']>[0][number],
+    'name' | 'value' | 'domain' | 'path' | 'expires' | 'httpOnly' | 'secure' | 'sameSite'
+  >
+>;
 
 /** The session cookie exactly as the backend sets it (auth/transport.py). */
 export function sessionCookie(domain: string, value: string): Cookie {
@@ -20,6 +27,22 @@ export function sessionCookie(domain: string, value: string): Cookie {
     sameSite: 'Strict',
     expires: Math.floor(Date.now() / 1000) + 14 * 86400,
   };
+}
+
+/**
+ * A browser context's starting state, signed in as the app leaves a browser after a log-in:
+ * the session cookie, and the app's hint cookie that this browser has a session
+ * (src/api/session.ts; without it the app does not try the session cookie).
+ */
+export function signedInState(appUrl: string, refreshToken: string) {
+  const domain = new URL(appUrl).hostname;
+  const hint: Cookie = {
+    ...sessionCookie(domain, '1'),
+    name: SESSION_HINT_COOKIE,
+    path: '/',
+    httpOnly: false,
+  };
+  return { cookies: [sessionCookie(domain, refreshToken), hint], origins: [] };
 }
 
 const lastAccessToken = new WeakMap<Page, string>();

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createApi } from './client';
 import { ApiError, unwrap } from './errors';
+import { cookieHint, SESSION_HINT_COOKIE } from './session';
 
 const BASE = 'http://app.test';
 
@@ -61,6 +62,18 @@ function fakeBackend(
   return { fetch, calls, jar };
 }
 
+/** A SessionHint in memory; `value` null: unknown, as with storage blocked. */
+function memoryHint(value: boolean | null) {
+  const hint = {
+    value,
+    read: () => hint.value,
+    write: (signedIn: boolean) => {
+      hint.value = signedIn;
+    },
+  };
+  return hint;
+}
+
 function signedIn(fetch: typeof globalThis.fetch) {
   const { api, session } = createApi({ baseUrl: BASE, fetch, locks: null });
   session.set(tokens(1));
@@ -110,6 +123,46 @@ describe('the API client session', () => {
     });
     await down.session.start();
     expect(down.session.status).toBe('signed-out');
+  });
+
+  it('remembers that this browser has a session, and skips the refresh when it has none', async () => {
+    const hint = memoryHint(null);
+    const first = createApi({ baseUrl: BASE, fetch: fakeBackend().fetch, locks: null, hint });
+    await first.session.start(); // unknown: asks, and the answer is remembered
+    expect([first.session.status, hint.value]).toEqual(['signed-in', true]);
+    first.session.clear(); // log out
+    expect(hint.value).toBe(false);
+
+    // A new tab after logging out (or a visitor who never logged in): no request at all.
+    const backend = fakeBackend();
+    const next = createApi({ baseUrl: BASE, fetch: backend.fetch, locks: null, hint });
+    await next.session.start();
+    expect(next.session.status).toBe('signed-out');
+    expect(backend.calls).toEqual([]);
+    next.session.set(tokens(3)); // logged in through the form
+    expect(hint.value).toBe(true);
+  });
+
+  it('forgets the hint when the refresh is refused, keeps it when the backend is unreachable', async () => {
+    const refused = memoryHint(true);
+    const gone = createApi({
+      baseUrl: BASE,
+      fetch: fakeBackend({ cookie: null }).fetch,
+      locks: null,
+      hint: refused,
+    });
+    await gone.session.start();
+    expect([gone.session.status, refused.value]).toEqual(['signed-out', false]);
+
+    const kept = memoryHint(true);
+    const down = createApi({
+      baseUrl: BASE,
+      fetch: () => Promise.reject(new TypeError('offline')),
+      locks: null,
+      hint: kept,
+    });
+    await down.session.start();
+    expect([down.session.status, kept.value]).toEqual(['signed-out', true]);
   });
 
   it('sends the bearer token, but not to the public auth endpoints', async () => {
@@ -234,5 +287,42 @@ describe('unwrap', () => {
     expect(() =>
       unwrap({ error: 'Bad Gateway', response: new Response(null, { status: 502 }) }),
     ).toThrow(/unavailable/);
+  });
+});
+
+describe('the session hint cookie', () => {
+  it('is a flag script sets and clears, unknown without a document or with cookies blocked', () => {
+    // document.cookie in miniature: a write sets or expires one cookie, a read lists them all.
+    const jar = new Map<string, string>([['other', 'x']]);
+    const writes: string[] = [];
+    const doc = {
+      get cookie() {
+        return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+      },
+      set cookie(line: string) {
+        writes.push(line);
+        const [pair = '', ...attributes] = line.split('; ');
+        const [name = '', value = ''] = pair.split('=');
+        if (attributes.includes('Max-Age=0')) jar.delete(name);
+        else jar.set(name, value);
+      },
+    };
+    const hint = cookieHint(() => doc);
+    expect(hint.read()).toBe(false);
+    hint.write(true);
+    expect(hint.read()).toBe(true);
+    expect(writes[0]).toBe(
+      `${SESSION_HINT_COOKIE}=1; Path=/; Max-Age=31536000; SameSite=Strict; Secure`,
+    );
+    hint.write(false);
+    expect(hint.read()).toBe(false);
+    expect(jar.has('other')).toBe(true);
+
+    expect(cookieHint(() => undefined).read()).toBeNull();
+    const blocked = cookieHint(() => {
+      throw new DOMException('denied', 'SecurityError');
+    });
+    expect(blocked.read()).toBeNull();
+    expect(() => blocked.write(true)).not.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
-import { type RefreshOutcome, SessionStore } from './session';
+import { cookieHint, type RefreshOutcome, type SessionHint, SessionStore } from './session';
 
 export type ApiClient = Client<paths>;
 
@@ -23,6 +23,8 @@ export interface ApiOptions {
   fetch?: typeof globalThis.fetch;
   /** Cross-tab serialisation; `navigator.locks` where the browser has it. */
   locks?: Pick<LockManager, 'request'> | null;
+  /** Whether this browser has a session (session.ts); the hint cookie by default. */
+  hint?: SessionHint | null;
 }
 
 /**
@@ -51,8 +53,11 @@ export function createApi(options: ApiOptions = {}): { api: ApiClient; session: 
     return [401, 403, 422].includes(response.status) ? 'rejected' : 'unavailable';
   };
   // Another tab may be rotating the cookie right now: wait for it, then use the new cookie.
-  const session = new SessionStore(async () =>
-    locks ? await locks.request(REFRESH_LOCK, refreshOnce) : refreshOnce(),
+  const session = new SessionStore(
+    async () => (locks ? await locks.request(REFRESH_LOCK, refreshOnce) : refreshOnce()),
+    options.hint !== undefined
+      ? options.hint
+      : cookieHint(() => (typeof document !== 'undefined' ? document : undefined)),
   );
 
   const pending = new Map<string, { retry: Request; token: string | null }>();

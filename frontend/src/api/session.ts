@@ -5,7 +5,53 @@
  * 401 means the login page. Afterwards a single-flight refresh makes any number of requests
  * failing with 401 at once cause exactly one refresh in this tab; across tabs the refresh is
  * serialised by a Web Lock (client.ts), and the backend's grace window covers what is left.
+ *
+ * Script cannot see the HttpOnly cookie, so the app keeps a hint of its own that this browser
+ * has a session (`SessionHint`: set when signed in, cleared on log out or a refused refresh).
+ * Without it the first refresh is not even tried: a visitor who never logged in gets the login
+ * page without a request, and without the 401 every browser logs as an error. A hint that
+ * cannot be read (no document, cookies blocked) means "try"; a hint that outlived its session
+ * costs one refused refresh, which clears it.
  */
+
+/** Whether this browser had a session when last seen; null: unknown. */
+export interface SessionHint {
+  read(): boolean | null;
+  write(signedIn: boolean): void;
+}
+
+/**
+ * The hint is a cookie script sets, a flag with no secret in it: shared by the origin's tabs,
+ * and kept by tools that reset a site's storage but not its cookies (Lighthouse). Its value is
+ * never read by the API (CloudFront forwards only the session cookie, ADR 0074).
+ */
+export const SESSION_HINT_COOKIE = 'taskapp_session';
+/** A year: a hint older than the session only costs one refused refresh. */
+const HINT_MAX_AGE_SECONDS = 365 * 86_400;
+
+export function cookieHint(doc: () => Pick<Document, 'cookie'> | undefined): SessionHint {
+  return {
+    read() {
+      try {
+        const d = doc();
+        if (!d) return null;
+        return d.cookie.split(';').some((c) => c.trim() === `${SESSION_HINT_COOKIE}=1`);
+      } catch {
+        return null;
+      }
+    },
+    write(signedIn) {
+      try {
+        const d = doc();
+        if (!d) return;
+        const maxAge = signedIn ? HINT_MAX_AGE_SECONDS : 0;
+        d.cookie = `${SESSION_HINT_COOKIE}=${signedIn ? '1' : ''}; Path=/; Max-Age=${maxAge}; SameSite=Strict; Secure`;
+      } catch {
+        // Cookies blocked: the next load asks the backend, as without a hint.
+      }
+    },
+  };
+}
 
 export interface AccessToken {
   access_token: string;
@@ -25,7 +71,10 @@ export class SessionStore {
   private started: Promise<void> | null = null;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly doRefresh: () => Promise<RefreshOutcome>) {}
+  constructor(
+    private readonly doRefresh: () => Promise<RefreshOutcome>,
+    private readonly hint: SessionHint | null = null,
+  ) {}
 
   get accessToken(): string | null {
     return this.token;
@@ -41,6 +90,10 @@ export class SessionStore {
 
   /** The silent refresh on load; once, whoever calls it. */
   start(): Promise<void> {
+    if (this.hint?.read() === false) {
+      this.started ??= Promise.resolve();
+      if (this.state === 'checking') this.update(null, 'signed-out');
+    }
     this.started ??= this.refresh(null).then(() => {
       if (this.state === 'checking') this.update(null, 'signed-out');
     });
@@ -48,10 +101,13 @@ export class SessionStore {
   }
 
   set(tokens: AccessToken): void {
+    this.hint?.write(true);
     this.update(tokens.access_token, 'signed-in');
   }
 
+  /** Logged out, or the session was refused: this browser has none now. */
   clear(): void {
+    this.hint?.write(false);
     this.update(null, 'signed-out');
   }
 
