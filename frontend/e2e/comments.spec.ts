@@ -233,6 +233,8 @@ test('the history shows the move and the comment; the project feed lists the cha
   ]);
   await expect(comments(page).locator('mark.mention-me')).toHaveText('@Olivia Owner');
 
+  // The task is a panel over the board: closed, the project's navigation is there again.
+  await page.getByRole('dialog').getByRole('button', { name: 'Close the task' }).click();
   await page
     .getByRole('navigation', { name: 'Project' })
     .getByRole('link', { name: 'Activity' })

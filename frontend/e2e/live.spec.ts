@@ -1,4 +1,4 @@
-// Issue 11 (docs/decisions/0104): boards and open task forms update in place from the project's
+// Issue 11 (docs/decisions/0104): boards and open task panels update in place from the project's
 // live stream (GET /api/projects/{id}/events, Server-Sent Events); an edit being typed is never
 // overwritten by someone else's change; a stream that drops resumes where it was (Last-Event-ID)
 // and the changes made meanwhile appear. The stack's access tokens last 4 s (support/env.ts), so
@@ -102,20 +102,22 @@ test('an edit being typed is kept when a teammate changes the task; their change
     description: 'First draft.',
   });
   await page.goto(taskPath(task));
-  await expect(page.getByLabel('Title')).toHaveValue('Write the brief');
+  const panel = page.getByRole('dialog');
+  await expect(panel.getByRole('heading', { name: 'Write the brief', level: 1 })).toBeVisible();
   await markDocument(page);
 
-  // Untouched, the form follows a teammate's change in place.
+  // Untouched, the panel follows a teammate's change in place.
   const second = await member.api.json<Task>(
     'PATCH',
     taskPath(task),
     { description: 'Second draft.' },
     { 'If-Match': `"${task.version}"` },
   );
-  await expect(page.getByLabel('Description')).toHaveValue('Second draft.');
+  await expect(panel.getByText('Second draft.')).toBeVisible();
 
   // The owner types (not saved); the member changes the title and the priority meanwhile.
-  await page.getByLabel('Title').fill('Write the brief today');
+  await panel.getByRole('button', { name: 'Edit title' }).click();
+  await panel.getByLabel('Title').fill('Write the brief today');
   const theirs = await member.api.json<Task & { updated_by_id?: string | null }>(
     'PATCH',
     taskPath(task),
@@ -128,18 +130,18 @@ test('an edit being typed is kept when a teammate changes the task; their change
     `${'updated_by_id' in theirs ? member.name : 'Someone else'} changed this task while you were editing it`,
   );
   // Nothing typed is overwritten, and nothing changed under the user's hands.
-  await expect(page.getByLabel('Title')).toHaveValue('Write the brief today');
-  await expect(page.getByLabel('Priority')).toHaveValue('medium');
-  await expectAccessible(page, 'task detail (changed by someone else while editing)');
+  await expect(panel.getByLabel('Title')).toHaveValue('Write the brief today');
+  await expect(panel.getByLabel('Priority')).toHaveValue('medium');
+  await expectAccessible(page, 'task panel (changed by someone else while editing)');
 
   await notice.getByRole('button', { name: 'Reload the latest version' }).click();
-  await expect(page.getByLabel('Title')).toHaveValue('Write the brief today');
-  await expect(page.getByLabel('Priority')).toHaveValue('urgent');
-  await expect(page.getByRole('group', { name: 'Changed meanwhile: Title' })).toContainText(
+  await expect(panel.getByLabel('Title')).toHaveValue('Write the brief today');
+  await expect(panel.getByLabel('Priority')).toHaveValue('urgent');
+  await expect(panel.getByRole('group', { name: 'Changed meanwhile: Title' })).toContainText(
     'Write the launch brief',
   );
-  await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByText('Saved.')).toBeVisible();
+  await panel.getByLabel('Title').press('Enter');
+  await expect(panel.getByText('Saved.')).toBeVisible();
   const saved = await owner.api.json<Task>('GET', taskPath(task));
   expect([saved.title, saved.description, saved.priority]).toEqual([
     'Write the brief today',

@@ -1,7 +1,7 @@
 // Issue 10, bug 5: moving a card is optimistic (no snap-back, no greyed-out select), costs one
 // request (the PATCH of that task, never a refetch of the board's pages), rolls back with a
-// message naming the task (and who changed it) on a conflict, and can be undone. "Reload" on the
-// task form after a conflict keeps what the user typed.
+// message naming the task (and who changed it) on a conflict, and can be undone. "Reload" in the
+// task panel after a conflict keeps what the user typed.
 import type { Page, Request, Route } from '@playwright/test';
 import { expect, type Owner, test } from './fixtures';
 import type { Task } from './support/api';
@@ -193,42 +193,51 @@ test('"Reload" after an edit conflict keeps what the user typed', async ({
   // e2e/live.spec.ts covers the form told of it while the user types).
   await holdLiveUpdates(page, owner.project.id);
   await page.goto(taskPath(task));
-  await expect(page.getByLabel('Title')).toHaveValue('Write the brief');
-  // A teammate changes the title and the priority after the form opened.
+  const panel = page.getByRole('dialog');
+  await expect(panel.getByRole('heading', { name: 'Write the brief', level: 1 })).toBeVisible();
+  // A teammate changes the title and the priority after the panel opened.
   const theirs = await member.api.json<Task & { updated_by_id?: string | null }>(
     'PATCH',
     taskPath(task),
     { title: 'Write the launch brief', priority: 'urgent' },
     { 'If-Match': `"${task.version}"` },
   );
-  // The owner edits the title and the description, and saves: refused.
-  await page.getByLabel('Title').fill('Write the brief today');
-  await page.getByLabel('Description').fill('My own words, kept.');
-  await page.getByRole('button', { name: 'Save changes' }).click();
-  const conflict = page.getByRole('alert');
+  // The owner edits the title and saves it (Enter): refused.
+  await panel.getByRole('button', { name: 'Edit title' }).click();
+  await panel.getByLabel('Title').fill('Write the brief today');
+  await panel.getByLabel('Title').press('Enter');
+  const conflict = panel.getByRole('alert').filter({ hasText: 'changed this task' });
   await expect(conflict).toContainText(
     'updated_by_id' in theirs
       ? `${member.name} changed this task after you opened it`
       : 'Someone else changed this task after you opened it',
   );
+  // What they typed stays; they also write a description before reloading.
+  await expect(panel.getByLabel('Title')).toHaveValue('Write the brief today');
+  await panel.getByRole('button', { name: 'Edit description' }).click();
+  await panel.getByLabel('Description').fill('My own words, kept.');
   await conflict.getByRole('button', { name: 'Reload the latest version' }).click();
 
   // Their changes where the owner typed nothing; the owner's words where they typed; where
   // both changed a field, the owner's words stay, and theirs are shown beside them.
-  await expect(page.getByLabel('Description')).toHaveValue('My own words, kept.');
-  await expect(page.getByLabel('Priority')).toHaveValue('urgent');
-  await expect(page.getByLabel('Title')).toHaveValue('Write the brief today');
-  const explanation = page.getByRole('status').filter({ hasText: 'Loaded the latest version' });
+  await expect(panel.getByLabel('Description')).toHaveValue('My own words, kept.');
+  await expect(panel.getByLabel('Priority')).toHaveValue('urgent');
+  await expect(panel.getByLabel('Title')).toHaveValue('Write the brief today');
+  const explanation = panel.getByRole('status').filter({ hasText: 'Loaded the latest version' });
   await expect(explanation).toContainText('Your changes to Title and Description are kept');
-  const titleField = page.getByRole('group', { name: 'Changed meanwhile: Title' });
+  const titleField = panel.getByRole('group', { name: 'Changed meanwhile: Title' });
   await expect(titleField).toContainText('Write the launch brief');
-  await expectAccessible(page, 'task detail (reloaded after a conflict)');
+  await expectAccessible(page, 'task panel (reloaded after a conflict)');
 
-  // The owner takes their title after all, and saves: the new version goes out, no conflict.
+  // The owner takes their title after all, and saves the description: no conflict.
   await titleField.getByRole('button', { name: 'Use their title' }).click();
-  await expect(page.getByLabel('Title')).toHaveValue('Write the launch brief');
-  await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByText('Saved.')).toBeVisible();
+  await expect(panel.getByLabel('Title')).toHaveValue('Write the launch brief');
+  await panel.getByLabel('Title').press('Enter');
+  await panel.getByRole('button', { name: 'Save description' }).click();
+  await expect(panel.getByText('Saved.')).toBeVisible();
+  await expect(
+    panel.getByRole('heading', { name: 'Write the launch brief', level: 1 }),
+  ).toBeVisible();
   const saved = await owner.api.json<Task>('GET', taskPath(task));
   expect([saved.title, saved.description, saved.priority]).toEqual([
     'Write the launch brief',

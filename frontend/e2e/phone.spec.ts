@@ -183,3 +183,51 @@ test("on a phone the members page keeps every row's controls on the screen", asy
   expect(await smallTargets(page)).toEqual([]);
   await expectAccessible(page, 'members (phone, confirming a removal)');
 });
+
+test('on a phone the filters fold behind a "Filters" toggle, the search box in sight', async ({
+  owner,
+  expectAccessible,
+}) => {
+  const { page, project } = owner;
+  await page.setViewportSize(PHONE);
+  await owner.api.createTask(project.id, { title: 'Write the brief', priority: 'high' });
+  await page.goto(`/projects/${project.id}`);
+  await expect(page.locator('.task-card').first()).toBeVisible();
+
+  const search = page.getByRole('searchbox', { name: 'Search', exact: true });
+  const toggle = page.getByRole('button', { name: 'Filters', exact: true });
+  const status = page.getByRole('combobox', { name: 'Status', exact: true });
+  await expect(search).toBeInViewport({ ratio: 1 });
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(status).toBeHidden();
+
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect(status).toBeVisible();
+  await status.selectOption('todo');
+  await page.getByRole('combobox', { name: 'Priority', exact: true }).selectOption('high');
+  // The toggle tells how many filters are on, open or folded.
+  const counted = page.getByRole('button', { name: 'Filters (2)', exact: true });
+  await expect(counted).toHaveAttribute('aria-expanded', 'true');
+  expect(await smallTargets(page), 'targets under 44x44 px, the filters open').toEqual([]);
+  await expectNoOverflow(page, 'board (filters open)');
+  await expectAccessible(page, 'board (phone, filters open)');
+  await counted.click();
+  await expect(counted).toHaveAttribute('aria-expanded', 'false');
+  await expect(status).toBeHidden();
+  await expect(page.locator('.task-card')).toHaveCount(1);
+});
+
+test("on a phone the project's tabs stay on one line, whichever is active", async ({ owner }) => {
+  const { page, project } = owner;
+  await page.setViewportSize(PHONE);
+  const tabs = page.getByRole('navigation', { name: 'Project' }).getByRole('link');
+  for (const path of ['', '/activity', '/members', '/export', '/settings']) {
+    await page.goto(`/projects/${project.id}${path}`);
+    await expect(tabs).toHaveCount(5);
+    const tops = await tabs.evaluateAll((links) =>
+      links.map((link) => Math.round(link.getBoundingClientRect().top)),
+    );
+    expect(new Set(tops).size, `the tabs' rows on ${path || 'the board'}`).toBe(1);
+  }
+});

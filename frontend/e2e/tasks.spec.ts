@@ -101,6 +101,9 @@ test('the owner deletes a task (after confirming); it is gone everywhere', async
   await expect(page.getByRole('heading', { name: doomed.title, level: 1 })).toBeVisible();
   await page.getByRole('button', { name: 'Delete task…' }).click();
   await page.getByRole('button', { name: 'Yes, delete this task' }).click();
+  // The panel closes onto the board.
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page).toHaveURL(new RegExp(`/projects/${project.id}$`));
   await expect(page.getByRole('heading', { name: 'Board', level: 1 })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Backlog item 03' })).toBeVisible();
   await expect(page.getByRole('link', { name: doomed.title })).toHaveCount(0);
@@ -120,7 +123,8 @@ test('an edit made elsewhere meanwhile is a conflict the user can reload', async
   // The change must not reach the form before the save (as when its live update is late).
   await holdLiveUpdates(page, project.id);
   await page.goto(path);
-  await expect(page.getByLabel('Title')).toHaveValue(titles[0]);
+  const panel = page.getByRole('dialog', { name: titles[0] });
+  await expect(panel.getByRole('heading', { name: titles[0], level: 1 })).toBeVisible();
   // Another client (the same account, its own session) changes the task after the form opened.
   await owner.api.json(
     'PATCH',
@@ -129,8 +133,9 @@ test('an edit made elsewhere meanwhile is a conflict the user can reload', async
     { 'If-Match': `"${task.version}"` },
   );
 
-  await page.getByLabel('Description').fill('My own edit.');
-  await page.getByRole('button', { name: 'Save changes' }).click();
+  await panel.getByRole('button', { name: 'Edit description' }).click();
+  await panel.getByLabel('Description').fill('My own edit.');
+  await panel.getByRole('button', { name: 'Save description' }).click();
   // The same account: named "you (in another tab or device)" when the API says who changed it.
   await expect(
     page.getByText(
@@ -139,10 +144,12 @@ test('an edit made elsewhere meanwhile is a conflict the user can reload', async
   ).toBeVisible();
   await expectAccessible(page, 'task detail (edit conflict)');
   await page.getByRole('button', { name: 'Reload the latest version' }).click();
-  await expect(page.getByRole('heading', { name: 'Brief, rewritten', level: 1 })).toBeVisible();
-  await expect(page.getByLabel('Title')).toHaveValue('Brief, rewritten');
-  await page.getByLabel('Description').fill('My own edit, again.');
-  await page.getByRole('button', { name: 'Save changes' }).click();
+  const reloaded = page.getByRole('dialog', { name: 'Brief, rewritten' });
+  await expect(reloaded.getByRole('heading', { name: 'Brief, rewritten', level: 1 })).toBeVisible();
+  // What the user typed is still there.
+  await expect(reloaded.getByLabel('Description')).toHaveValue('My own edit.');
+  await reloaded.getByLabel('Description').fill('My own edit, again.');
+  await reloaded.getByRole('button', { name: 'Save description' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();
   const saved = await owner.api.json<Task>('GET', path);
   expect([saved.title, saved.description]).toEqual(['Brief, rewritten', 'My own edit, again.']);

@@ -62,11 +62,17 @@ const router = createBrowserRouter([
         element: routePage(projectLayout, 'ProjectLayout', 'Loading project…'),
         children: [
           {
-            index: true,
-            element: routePage(() => import('./tasks/BoardPage'), 'BoardPage', 'Loading tasks…'),
+            // The board stays mounted under an open task: the task is a panel over it.
+            element: routePage(() => import('./tasks/BoardRoute'), 'BoardRoute', 'Loading tasks…'),
+            children: [
+              { index: true, element: null },
+              {
+                path: 'tasks/:taskId',
+                element: routePage(() => import('./tasks/TaskPanel'), 'TaskPanel', 'Loading task…'),
+              },
+            ],
           },
           { path: 'tasks/new', element: routePage(taskPages, 'NewTaskPage') },
-          { path: 'tasks/:taskId', element: routePage(taskPages, 'TaskPage', 'Loading task…') },
           {
             path: 'activity',
             element: routePage(

@@ -10,6 +10,8 @@ export type Invitation = Schemas['InvitationOut'];
 export type InvitationCreated = Schemas['InvitationCreated'];
 export type InvitationPreview = Schemas['InvitationPreview'];
 export type Task = Schemas['TaskOut'];
+/** A change to a task (PATCH): only the fields sent are changed. */
+export type TaskUpdate = Schemas['TaskUpdate'];
 export type TaskStatus = Schemas['TaskStatus'];
 export type TaskPriority = Task['priority'];
 export type TaskPage = Schemas['TaskPage'];
@@ -25,7 +27,9 @@ export const TASK_PRIORITIES: readonly TaskPriority[] = ['low', 'medium', 'high'
 export const ROLES: readonly Role[] = ['owner', 'member', 'viewer'];
 /** The roles an invitation offers (owners are made by changing a member's role). */
 export const INVITABLE_ROLES: readonly InvitableRole[] = ['member', 'viewer'];
+/** The board's sorts; the first, its own manual order (ADR 0106), is the default. */
 export const TASK_SORTS = [
+  'position',
   '-created_at',
   'created_at',
   '-updated_at',
@@ -41,6 +45,7 @@ export const STATUS_LABELS: Record<TaskStatus, string> = {
 };
 
 export const SORT_LABELS: Record<TaskSort, string> = {
+  position: 'Board order',
   '-created_at': 'Newest first',
   created_at: 'Oldest first',
   '-updated_at': 'Recently updated',

@@ -68,7 +68,7 @@ export function MembersPage() {
       ) : members.data.length === 0 ? (
         <Empty title="No members." />
       ) : (
-        <table className="table">
+        <table className="table stack-table">
           <caption className="visually-hidden">Project members and their roles</caption>
           <thead>
             <tr>
@@ -81,12 +81,12 @@ export function MembersPage() {
           <tbody>
             {members.data.map((member) => (
               <tr key={member.user_id}>
-                <td>
+                <td className="stack-title">
                   {member.display_name}
                   {member.user_id === user?.id && <span className="muted"> (you)</span>}
                 </td>
                 <td>{member.email}</td>
-                <td>
+                <td className="stack-half">
                   {can.manageMembers ? (
                     <select
                       aria-label={`Role of ${member.display_name}`}
@@ -107,7 +107,7 @@ export function MembersPage() {
                   )}
                 </td>
                 {can.manageMembers && (
-                  <td>
+                  <td className="stack-half">
                     {confirmRemove === member.user_id ? (
                       <div className="button-row">
                         <button
@@ -174,7 +174,7 @@ function PendingInvitations({ projectId }: { projectId: string }) {
       ) : invitations.data.length === 0 ? (
         <p className="muted">No pending invitations.</p>
       ) : (
-        <table className="table">
+        <table className="table stack-table">
           <caption className="visually-hidden">Invitations not yet accepted</caption>
           <thead>
             <tr>
@@ -188,12 +188,12 @@ function PendingInvitations({ projectId }: { projectId: string }) {
           <tbody>
             {invitations.data.map((invitation) => (
               <tr key={invitation.id}>
-                <td>{invitation.email}</td>
+                <td className="stack-title">{invitation.email}</td>
                 <td>
                   <span className={`badge badge-${invitation.role}`}>{invitation.role}</span>
                 </td>
-                <td>{invitation.invited_by_name ?? '—'}</td>
-                <td>{dateFormat.format(new Date(invitation.expires_at))}</td>
+                <td data-label="Invited by">{invitation.invited_by_name ?? '—'}</td>
+                <td data-label="Expires">{dateFormat.format(new Date(invitation.expires_at))}</td>
                 <td>
                   <button
                     type="button"

@@ -86,18 +86,28 @@ export function ProjectLayout() {
         <span className={`badge badge-${project.data.role}`}>your role: {project.data.role}</span>
       </p>
       <nav aria-label="Project" className="tabs">
-        <NavLink to={base} end>
-          Board
-        </NavLink>
-        <NavLink to={`${base}/activity`}>Activity</NavLink>
-        <NavLink to={`${base}/members`}>Members</NavLink>
-        <NavLink to={`${base}/export`}>Export</NavLink>
-        {context.can.manageProject && <NavLink to={`${base}/settings`}>Settings</NavLink>}
+        <Tab to={base} end label="Board" />
+        <Tab to={`${base}/activity`} label="Activity" />
+        <Tab to={`${base}/members`} label="Members" />
+        <Tab to={`${base}/export`} label="Export" />
+        {context.can.manageProject && <Tab to={`${base}/settings`} label="Settings" />}
       </nav>
       {/* The pages' document titles name the project (ui/title.ts). */}
       <TitleScope value={project.data.name}>
         <Outlet context={context} />
       </TitleScope>
     </div>
+  );
+}
+
+/**
+ * A project tab. `data-text` is for a hidden bold copy (styles.css, `.tabs a::after`): each tab
+ * is as wide as when it is the active, bold one, so the row does not shift from page to page.
+ */
+function Tab({ to, label, end }: { to: string; label: string; end?: boolean }) {
+  return (
+    <NavLink to={to} end={end} data-text={label}>
+      {label}
+    </NavLink>
   );
 }

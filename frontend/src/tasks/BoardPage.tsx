@@ -1,15 +1,16 @@
 import {
   DndContext,
   type DragEndEvent,
+  type DragOverEvent,
   DragOverlay,
   type DragStartEvent,
   KeyboardSensor,
   PointerSensor,
-  useDraggable,
   useDroppable,
   useSensor,
   useSensors,
 } from '@dnd-kit/core';
+import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import {
   type ReactNode,
   type RefObject,
@@ -41,12 +42,23 @@ import { columnTasks, type TaskFilters } from './board';
 import { initials, localToday, relativeDue } from './cards';
 import {
   announcements,
+  type BoardOrder,
+  boardKeyboardCoordinates,
+  type CardData,
+  cardCollision,
   columnCollision,
-  columnKeyboardCoordinates,
+  columnOf,
+  type DragPlaces,
+  dropOrder,
+  landing,
+  locate,
+  moveAcross,
+  placement,
   screenReaderInstructions,
   statusOf,
   taskOf,
 } from './dragAndDrop';
+import { FilterBar } from './FilterBar';
 import { assigneeFilter, toggleMine } from './filters';
 import { useColumnPages, useTaskCounts } from './hooks';
 import { shouldFetchNextPage, watchSentinel } from './infiniteScroll';
@@ -72,7 +84,9 @@ export function BoardPage() {
     assigneeId: assigneeFilter(params.get('assignee'), user?.id),
     q: params.get('q') || undefined,
   };
-  const sort: TaskSort = oneOf(TASK_SORTS, params.get('sort')) ?? '-created_at';
+  // The board's own order (ADR 0106) unless the address asks for another sort.
+  const sort: TaskSort = oneOf(TASK_SORTS, params.get('sort')) ?? 'position';
+  const ordered = sort === 'position';
   const setParam = (name: string, value: string | undefined) =>
     setParams(
       (prev) => {
@@ -146,39 +160,128 @@ export function BoardPage() {
   const toasts = useToasts();
   const move = useMoveTask(project.id, (outcome) =>
     toasts.show(
-      moveToast(outcome, user?.id, memberName, (task, to) => moveTask(task, to, 'select', true)),
+      moveToast(outcome, user?.id, memberName, (task, to, afterId) =>
+        moveTask(task, to, 'select', { undo: true, afterId }),
+      ),
     ),
   );
   // Undo belongs to this board: it goes with it.
   useEffect(() => () => toasts.dismiss(MOVE_TOAST), [toasts]);
   // The card remounts in its new column: focus follows it there (select, handle or undo).
   const focusAfterMove = useRef<FocusRequest | null>(null);
-  const moveTask = (task: Task, to: TaskStatus, focus?: FocusRequest['target'], undo = false) => {
-    if (to === task.status) return;
+  const moveTask: MoveTask = (task, to, focus, place = {}) => {
+    const { afterId, undoAfterId, undo = false } = place;
+    if (to === task.status && afterId === undefined) return;
     focusAfterMove.current = focus ? { taskId: task.id, status: to, target: focus } : null;
-    move.mutate({ task, to, undo });
+    move.mutate(
+      { task, to, undo, afterId, undoAfterId },
+      {
+        // Should the cache not have changed the columns, the drop's order goes all the same.
+        onSettled: () => {
+          if (!dragging.current?.active) setPreview(null);
+        },
+      },
+    );
   };
 
-  // Drag and drop between columns (dnd-kit): a handle on each card, the keyboard too.
+  // Drag and drop (dnd-kit): a handle on each card, the keyboard too. In the board's order,
+  // the cards of each column are a sortable list; `preview` is the order shown while a card is
+  // dragged into another column, and after a drop until the cache has the move.
   const sensors = useSensors(
     // A press on the handle that does not move 6 px is not a drag.
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
     // Instant scrolling: the sensor works out where the card is from the scroll it asked for.
     useSensor(KeyboardSensor, {
-      coordinateGetter: columnKeyboardCoordinates,
+      coordinateGetter: boardKeyboardCoordinates,
       scrollBehavior: 'auto',
     }),
   );
   const [dragged, setDragged] = useState<Task | null>(null);
-  const spoken = useMemo(() => announcements(), []);
-  const onDragStart = ({ active }: DragStartEvent) => setDragged(taskOf(active.data) ?? null);
+  const [preview, setPreview] = useState<BoardOrder | null>(null);
+  const dragging = useRef<DragState | null>(null);
+  const places = useRef<DragPlaces>({
+    ordered,
+    origin: () => undefined,
+    landing: () => undefined,
+  });
+  places.current = {
+    ordered,
+    origin: (id) => (dragging.current ? landing(dragging.current.start, id) : undefined),
+    landing: (id, overId) => {
+      const drag = dragging.current;
+      if (!drag || overId === undefined) return undefined;
+      if (drag.dropped) return landing(drag.dropped, id);
+      const column = statusOf(overId) ?? locate(drag.order, overId)?.status;
+      if (!column) return undefined;
+      const at = ordered ? landing(dropOrder(drag.order, id, overId), id) : undefined;
+      // Under another sort, or a column the card is not shown in yet: its top.
+      return at?.status === column
+        ? at
+        : { status: column, position: 1, count: drag.order[column].length + 1 };
+    },
+  };
+  const spoken = useMemo(() => announcements(() => places.current), []);
+  // The cache has the move (or something else changed the columns): show the cache again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the columns change
+  useEffect(() => {
+    if (!dragging.current?.active) setPreview(null);
+  }, [columns.todo, columns.in_progress, columns.done]);
+  const onDragStart = ({ active }: DragStartEvent) => {
+    const start = orderOf(columns, shown);
+    dragging.current = { active: true, start, order: start };
+    setDragged(taskOf(active.data) ?? null);
+  };
+  const onDragOver = ({ active, over }: DragOverEvent) => {
+    const drag = dragging.current;
+    const to = columnOf(over);
+    if (!ordered || !drag || !over || !to) return;
+    // Into another column: before the card it is over, or after it when below its middle.
+    const card = active.rect.current.translated;
+    const below =
+      card !== null && card.top + card.height / 2 > over.rect.top + over.rect.height / 2;
+    const order = moveAcross(
+      drag.order,
+      active.id,
+      to,
+      statusOf(over.id) ? undefined : over.id,
+      below,
+    );
+    if (order === drag.order) return;
+    drag.order = order;
+    setPreview(order);
+  };
   const onDragEnd = ({ active, over, activatorEvent }: DragEndEvent) => {
     setDragged(null);
+    const drag = dragging.current;
     const task = taskOf(active.data);
-    const to = statusOf(over?.id);
-    const byKeyboard = activatorEvent instanceof KeyboardEvent;
-    if (task && to) moveTask(task, to, byKeyboard ? 'handle' : undefined);
+    if (drag) drag.active = false;
+    const focus = activatorEvent instanceof KeyboardEvent ? 'handle' : undefined;
+    if (!drag || !task || !over) return setPreview(null);
+    if (!ordered) {
+      const to = statusOf(over.id);
+      setPreview(null);
+      if (to) moveTask(task, to, focus);
+      return;
+    }
+    const order = dropOrder(drag.order, active.id, over.id);
+    drag.dropped = order;
+    const place = placement(order, active.id);
+    const was = placement(drag.start, active.id);
+    if (!place || !was || (place.to === was.to && place.afterId === was.afterId)) {
+      return setPreview(null);
+    }
+    // Shown in its new place until the cache has it (the optimistic write follows).
+    setPreview(order);
+    moveTask(task, place.to, focus, { afterId: place.afterId, undoAfterId: was.afterId });
   };
+  const onDragCancel = () => {
+    if (dragging.current) dragging.current.active = false;
+    setDragged(null);
+    setPreview(null);
+  };
+  const byId = new Map(shown.flatMap((s) => columns[s].map((t) => [t.id, t] as const)));
+  const shownTasks = (status: TaskStatus): Task[] =>
+    preview ? preview[status].flatMap((id) => byId.get(id) ?? []) : columns[status];
 
   return (
     <section>
@@ -192,8 +295,12 @@ export function BoardPage() {
         )}
       </div>
       <search>
-        <form className="filters" aria-label="Filter tasks" onSubmit={(e) => e.preventDefault()}>
-          <SearchBox key={searchBox} value={filters.q ?? ''} onChange={(q) => setParam('q', q)} />
+        <FilterBar
+          filters={filters}
+          search={
+            <SearchBox key={searchBox} value={filters.q ?? ''} onChange={(q) => setParam('q', q)} />
+          }
+        >
           <SelectField
             label="Status"
             value={filters.status ?? ''}
@@ -264,7 +371,7 @@ export function BoardPage() {
               Clear filters
             </button>
           )}
-        </form>
+        </FilterBar>
       </search>
 
       {pending ? (
@@ -303,20 +410,22 @@ export function BoardPage() {
           )}
           <DndContext
             sensors={sensors}
-            collisionDetection={columnCollision}
+            collisionDetection={ordered ? cardCollision : columnCollision}
             // Focus is ours to place: the card remounts in its new column (focusAfterMove); on a
             // cancel, or a drop where it was, it never left the handle.
             accessibility={{ announcements: spoken, screenReaderInstructions, restoreFocus: false }}
             onDragStart={onDragStart}
+            onDragOver={onDragOver}
             onDragEnd={onDragEnd}
-            onDragCancel={() => setDragged(null)}
+            onDragCancel={onDragCancel}
           >
             <div className="board">
               {shown.map((status) => (
                 <BoardColumn
                   key={status}
                   status={status}
-                  tasks={columns[status]}
+                  tasks={shownTasks(status)}
+                  ordered={ordered}
                   pages={lists[status]}
                   count={counts.data?.[status]}
                   filtered={filtered}
@@ -341,6 +450,27 @@ export function BoardPage() {
 
 type ColumnPages = ReturnType<typeof useColumnPages>;
 
+/** A drag under way (or the last one): the order at its start, as shown now, and as dropped. */
+interface DragState {
+  active: boolean;
+  start: BoardOrder;
+  order: BoardOrder;
+  dropped?: BoardOrder;
+}
+
+/** The ids of the cards each shown column holds, top first. */
+function orderOf(
+  columns: Record<TaskStatus, Task[]>,
+  shown: readonly TaskStatus[] = TASK_STATUSES,
+): BoardOrder {
+  const ids = (status: TaskStatus) =>
+    shown.includes(status) ? columns[status].map((task) => task.id) : [];
+  return { todo: ids('todo'), in_progress: ids('in_progress'), done: ids('done') };
+}
+
+/** Under a sort other than the board's order, the cards of a column do not make way. */
+const noReordering = () => null;
+
 /**
  * A column: its heading with the count under the board's filters, its tasks, and its own
  * "Load more" (infinite scroll with a button). When the button goes with the column's last
@@ -350,6 +480,7 @@ type ColumnPages = ReturnType<typeof useColumnPages>;
 function BoardColumn({
   status,
   tasks,
+  ordered,
   pages,
   count,
   filtered,
@@ -362,6 +493,8 @@ function BoardColumn({
 }: {
   status: TaskStatus;
   tasks: Task[];
+  /** The board's order: cards take a place within the column. */
+  ordered: boolean;
   pages: ColumnPages;
   count: number | undefined;
   filtered: boolean;
@@ -401,18 +534,27 @@ function BoardColumn({
       {tasks.length === 0 ? (
         <p className="muted">Nothing here{filtered ? ' for these filters' : ''}.</p>
       ) : (
-        <ul className="task-list" aria-label={label}>
-          {tasks.map((task) => (
-            <TaskCard
-              key={task.id}
-              task={task}
-              canEdit={canEdit}
-              assignee={memberName(task.assignee_id)}
-              onMove={onMove}
-              focusAfterMove={focusAfterMove}
-            />
-          ))}
-        </ul>
+        <SortableContext
+          id={`cards-${status}`}
+          items={tasks.map((task) => task.id)}
+          strategy={ordered ? verticalListSortingStrategy : noReordering}
+        >
+          <ul className="task-list" aria-label={label}>
+            {tasks.map((task, index) => (
+              <TaskCard
+                key={task.id}
+                task={task}
+                column={status}
+                above={ordered ? (tasks[index - 1]?.id ?? null) : undefined}
+                ordered={ordered}
+                canEdit={canEdit}
+                assignee={memberName(task.assignee_id)}
+                onMove={onMove}
+                focusAfterMove={focusAfterMove}
+              />
+            ))}
+          </ul>
+        </SortableContext>
       )}
       {pages.hasNextPage && (
         <LoadMore
@@ -458,7 +600,7 @@ function SearchBox({ value, onChange }: { value: string; onChange: (q: string) =
         type="search"
         value={current.text}
         maxLength={LIMITS.search.max}
-        placeholder="Words or their beginnings"
+        placeholder="Search tasks"
         onChange={(e) => setState({ ...current, text: e.target.value })}
       />
     </div>
@@ -508,7 +650,14 @@ function LoadMore({
   );
 }
 
-type MoveTask = (task: Task, to: TaskStatus, focus?: FocusRequest['target']) => void;
+/** A place asked for in the board's order (moves.ts `MoveVariables`). */
+interface Place {
+  afterId?: string | null | undefined;
+  undoAfterId?: string | null | undefined;
+  undo?: boolean;
+}
+
+type MoveTask = (task: Task, to: TaskStatus, focus?: FocusRequest['target'], place?: Place) => void;
 
 /** Where focus goes once a moved card has remounted in its new column. */
 interface FocusRequest {
@@ -520,21 +669,39 @@ interface FocusRequest {
 
 function TaskCard({
   task,
+  column,
+  above,
+  ordered,
   canEdit,
   assignee,
   onMove,
   focusAfterMove,
 }: {
   task: Task;
+  /** The column it shows in (while dragged into another one, not yet its status). */
+  column: TaskStatus;
+  /** The card above it in the board's order (null: it is first), for Undo. */
+  above: string | null | undefined;
+  ordered: boolean;
   canEdit: boolean;
   assignee: string | null;
   onMove: MoveTask;
   focusAfterMove: RefObject<FocusRequest | null>;
 }) {
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, isDragging } = useDraggable({
+  const data: CardData = { task, column };
+  const {
+    attributes,
+    listeners,
+    setNodeRef,
+    setActivatorNodeRef,
+    isDragging,
+    transform,
+    transition,
+  } = useSortable({
     id: task.id,
-    data: { task },
-    disabled: !canEdit,
+    data,
+    // Under another sort a card is no place to drop on: only the columns are.
+    disabled: canEdit ? { draggable: false, droppable: !ordered } : true,
   });
   const select = useRef<HTMLSelectElement>(null);
   const handle = useRef<HTMLButtonElement | null>(null);
@@ -548,7 +715,14 @@ function TaskCard({
     target.focus();
   });
   return (
-    <li ref={setNodeRef} className={isDragging ? 'card task-card dragging' : 'card task-card'}>
+    <li
+      ref={setNodeRef}
+      className={isDragging ? 'card task-card dragging' : 'card task-card'}
+      style={{
+        transform: transform ? `translate3d(${transform.x}px, ${transform.y}px, 0)` : undefined,
+        transition,
+      }}
+    >
       <div className="card-head">
         {/* The card's one link, stretched over the whole card (.card-link::after): a click
             anywhere on it opens the task; the handle and the select sit above it. */}
@@ -565,7 +739,11 @@ function TaskCard({
             }}
             {...attributes}
             {...listeners}
-            aria-label={`Drag ${task.title} to another column`}
+            aria-label={
+              ordered
+                ? `Drag ${task.title} to another column or place`
+                : `Drag ${task.title} to another column`
+            }
           >
             <GripIcon />
           </button>
@@ -579,7 +757,9 @@ function TaskCard({
             ref={select}
             aria-label={`Status of ${task.title}`}
             value={task.status}
-            onChange={(e) => onMove(task, e.target.value as TaskStatus, 'select')}
+            onChange={(e) =>
+              onMove(task, e.target.value as TaskStatus, 'select', { undoAfterId: above })
+            }
           >
             {TASK_STATUSES.map((s) => (
               <option key={s} value={s}>

@@ -30,18 +30,29 @@ export function moveToast(
   outcome: MoveOutcome,
   me: string | undefined,
   memberName: (id: string | null) => string | null,
-  onUndo: (task: Task, to: TaskStatus) => void,
+  /** Undo: the task back to its column, after the card that was above it (board order). */
+  onUndo: (task: Task, to: TaskStatus, afterId: string | null | undefined) => void,
 ): ToastInput {
   if (outcome.kind !== 'moved') {
     return { key: MOVE_TOAST, tone: 'problem', message: problemText(outcome, me, memberName) };
   }
-  const { task, from, undo } = outcome;
+  const { task, from, undo, afterId, undoAfterId } = outcome;
   const column = STATUS_LABELS[task.status];
-  if (undo) return { key: MOVE_TOAST, message: `Moved “${task.title}” back to ${column}.` };
+  const within = from === task.status;
+  if (undo) {
+    const where = within ? `back to its place in ${column}` : `back to ${column}`;
+    return { key: MOVE_TOAST, message: `Moved “${task.title}” ${where}.` };
+  }
   return {
     key: MOVE_TOAST,
-    message: `Moved “${task.title}” to ${column}.`,
-    action: { label: 'Undo', detail: `moving “${task.title}”`, run: () => onUndo(task, from) },
+    message: within
+      ? `Moved “${task.title}” ${afterId === null ? 'to the top of' : 'within'} ${column}.`
+      : `Moved “${task.title}” to ${column}.`,
+    action: {
+      label: 'Undo',
+      detail: `moving “${task.title}”`,
+      run: () => onUndo(task, from, undoAfterId),
+    },
   };
 }
 
@@ -57,6 +68,13 @@ function problemText(
         `${refused}: ${changedBy(problem.current, me, memberName)} changed it first. ` +
         `It is in ${STATUS_LABELS[problem.current.status]} now; move it again if you still want to.`
       );
+    case 'neighbour': {
+      const card = problem.neighbour;
+      const moved = card
+        ? `${changedBy(card, me, memberName)} moved “${card.title}”, the card it was to go after, to ${STATUS_LABELS[card.status]} first`
+        : 'the card it was to go after moved meanwhile';
+      return `${refused}: ${moved}. It is back where it was; move it again if you still want to.`;
+    }
     case 'deleted':
       return `${refused}: it was deleted meanwhile.`;
     case 'failed':

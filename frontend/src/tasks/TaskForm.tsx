@@ -172,7 +172,7 @@ export function TaskForm({
  * A field both people changed: the user's value stays in the field; the other person's is shown
  * here, with a button to take it instead.
  */
-function TheirValue({
+export function TheirValue({
   field,
   text,
   onUse,

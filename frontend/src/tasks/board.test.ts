@@ -5,10 +5,12 @@ import {
   cachedTask,
   columnTasks,
   compareTasks,
+  expectedPosition,
   groupByStatus,
   hiddenByFilters,
   type ListFilters,
   matchesFilters,
+  POSITION_GAP,
   patchCounts,
   patchLists,
   placeTask,
@@ -292,5 +294,62 @@ describe('moves: patchCounts', () => {
     });
     expect(patchCounts(counts, { q: 'logo' }, moved, 'todo', new Set(['logo'])).kind).toBe('set');
     expect(patchCounts(counts, {}, moved, 'done', new Set(['']))).toEqual({ kind: 'keep' });
+  });
+});
+
+describe('the board order (ADR 0106)', () => {
+  const G = POSITION_GAP;
+  const a = task('a', 'todo', { position: 0 });
+  const b = task('b', 'todo', { position: G });
+  const c = task('c', 'todo', { position: 2 * G });
+  const ids = (tasks: Task[]) => tasks.map((t) => t.id);
+
+  it('sorts by position going up, then by id', () => {
+    const twin = task('0', 'todo', { position: G });
+    expect(ids([c, b, a, twin].sort(compareTasks('position')))).toEqual(['a', '0', 'b', 'c']);
+  });
+
+  it('expects the position the server gives: midpoint, a gap above the top or below the end', () => {
+    const column = [a, b, c];
+    expect(expectedPosition(column, 'c', 'a')).toBe(G / 2);
+    expect(expectedPosition(column, 'a', null)).toBe(G - G);
+    expect(expectedPosition(column, 'c', null)).toBe(-G);
+    expect(expectedPosition(column, 'a', 'c')).toBe(3 * G);
+    expect(expectedPosition(column, 'a', 'b')).toBe(G + G / 2);
+    expect(expectedPosition([], 'a', null)).toBe(0);
+    // No integer left between the neighbours: the server renumbers; the client keeps the order.
+    const tight = [task('p', 'todo', { position: 5 }), task('q', 'todo', { position: 6 })];
+    expect(expectedPosition(tight, 'x', 'p')).toBe(5.5);
+    // Its own place does not count as a neighbour.
+    expect(expectedPosition([a, b, c], 'b', 'a')).toBe(G);
+  });
+
+  it('puts a task moved within a column at its new place in the lists in board order', () => {
+    const list: CachedList = {
+      filters: { status: 'todo', sort: 'position' },
+      pages: [page([a, b], 'more'), page([c])],
+    };
+    const moved = { ...c, position: G / 2, version: 2 };
+    const [patch] = patchLists([list], moved);
+    expect(patch?.kind === 'set' && patch.value.map((p) => ids(p.items))).toEqual([
+      ['a', 'c', 'b'],
+      [],
+    ]);
+    // Same position (another field changed): replaced where it is.
+    const edited = { ...b, title: 'New title', version: 2 };
+    expect(patchLists([list], edited)[0]).toEqual({
+      kind: 'set',
+      value: [page([a, edited], 'more'), page([c])],
+    });
+  });
+
+  it('puts a new task (quick add) at the top, where the server does', () => {
+    const created = task('n', 'todo', { position: expectedPosition([a, b, c], 'n', null) });
+    expect(ids(placeTask([page([a, b, c])], created, 'position')[0]?.items ?? [])).toEqual([
+      'n',
+      'a',
+      'b',
+      'c',
+    ]);
   });
 });

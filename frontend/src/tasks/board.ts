@@ -115,12 +115,14 @@ function sortKey(task: Task, sort: TaskSort): number | string {
       return task.due_date ?? NO_DUE_DATE;
     case '-priority':
       return PRIORITY_RANK[task.priority];
+    case 'position':
+      return task.position;
   }
 }
 
 /**
  * The server's order for a sort (tasks/repository.py): the sort key, then the id, both in the
- * sort's direction.
+ * sort's direction. `position` (the board's own order, ADR 0106) goes up: lower is higher.
  */
 export function compareTasks(sort: TaskSort): (a: Task, b: Task) => number {
   const descending = sort.startsWith('-');
@@ -196,13 +198,50 @@ export function patchLists(lists: readonly CachedList[], task: Task): Patch<Task
     const fits = belongs(task, list.filters, searches);
     if (fits === 'unknown') return present ? { kind: 'stale' } : { kind: 'keep' };
     if (!fits) return present ? { kind: 'set', value: removeTask(list.pages, task.id) } : keep;
-    if (present && list.filters.sort !== '-updated_at') {
+    if (present && list.filters.sort !== '-updated_at' && !repositioned(list, task)) {
       return { kind: 'set', value: replaceTask(list.pages, task, () => true) };
     }
     return { kind: 'set', value: placeTask(list.pages, task, list.filters.sort) };
   });
 }
 const keep = { kind: 'keep' } as const;
+
+/** Whether a list in the board's order holds the task at another position than it has now. */
+function repositioned(list: CachedList, task: Task): boolean {
+  if (list.filters.sort !== 'position') return false;
+  return cachedTask([list], task.id)?.position !== task.position;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The board's order (ADR 0106): the client's mirror of tasks/placement.py.
+
+/** The server's gap between positions (models.POSITION_GAP). */
+export const POSITION_GAP = 2 ** 20;
+
+/**
+ * The position the server will give a task placed in a column (shown in the board's order)
+ * right after `afterId`, or at its top when `afterId` is null: the midpoint between the
+ * neighbours, a gap above the first, a gap below the last. Where the neighbours have no integer
+ * left between them the server renumbers the column; the client takes the midpoint all the
+ * same (its order is what counts), and the server's answer replaces it.
+ */
+export function expectedPosition(
+  column: readonly Task[],
+  taskId: string,
+  afterId: string | null,
+): number {
+  const others = column.filter((t) => t.id !== taskId);
+  if (afterId === null) {
+    const first = others[0];
+    return first === undefined ? 0 : first.position - POSITION_GAP;
+  }
+  const at = others.findIndex((t) => t.id === afterId);
+  const after = others[at];
+  if (after === undefined) return others.at(-1)?.position ?? 0;
+  const next = others[at + 1];
+  if (next === undefined) return after.position + POSITION_GAP;
+  return after.position + Math.max(0.5, Math.floor((next.position - after.position) / 2));
+}
 
 /** The counts of one cached filter set after a task moved from one status to another. */
 export function patchCounts(
