@@ -125,6 +125,9 @@ test('the viewer sees the project but cannot change anything', async ({
   await expect(page.getByRole('button', { name: 'Save changes' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Upload' })).toHaveCount(0);
   await expectAccessible(page, 'task detail (viewer)');
+  // The task is a modal panel over the board: closed, the project's tabs are in reach again.
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
 
   await page.getByRole('link', { name: 'Members' }).click();
   await expect(page.getByText('Only owners can invite people')).toBeVisible();
