@@ -67,10 +67,19 @@ test('a card opens the panel over the board; Escape closes it and focus is back 
 
 test('a pasted task address opens the board with the panel open', async ({ owner }) => {
   const { page, project } = owner;
-  const task = await owner.api.createTask(project.id, { title: 'Book the venue' });
+  // Due three days ago (the browser's calendar, as the app's): the panel says so in words.
+  const past = new Date();
+  past.setDate(past.getDate() - 3);
+  const dueDate = `${past.getFullYear()}-${String(past.getMonth() + 1).padStart(2, '0')}-${String(past.getDate()).padStart(2, '0')}`;
+  const task = await owner.api.createTask(project.id, {
+    title: 'Book the venue',
+    due_date: dueDate,
+  });
   await page.goto(taskPath(task));
   const panel = page.getByRole('dialog', { name: 'Book the venue' });
   await expect(panel).toBeVisible();
+  await expect(panel.getByLabel('Due date')).toHaveValue(dueDate);
+  await expect(panel.getByText('3 days overdue')).toBeVisible();
   await expect(card(page, 'To do', 'Book the venue')).toBeAttached();
   await expect(page).toHaveTitle(/^Book the venue · /);
   await panel.getByRole('button', { name: 'Close the task' }).click();

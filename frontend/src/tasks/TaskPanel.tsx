@@ -53,6 +53,7 @@ import {
 } from '../ui/components';
 import { Markdown } from '../ui/Markdown';
 import { pageTitle, TitleScope, useDocumentTitle } from '../ui/title';
+import { localToday, relativeDue } from './cards';
 import { listOfFields, mergeAfterConflict, type Reloaded } from './draft';
 import { etag, taskKeys, useTask } from './hooks';
 import { changedBy } from './MoveNotice';
@@ -726,6 +727,7 @@ function TaskPanelBody({
                 }
               }}
               error={errors.dueDate ?? serverErrors.due_date}
+              hint={dueHint(base)}
             />
           </div>
 
@@ -860,4 +862,11 @@ function TaskReadView({ task, members }: { task: Task; members: readonly Member[
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The saved due date in words, as on the card ("3 days overdue", "due tomorrow"). */
+function dueHint(task: Task): string | undefined {
+  if (!task.due_date) return undefined;
+  const due = relativeDue(task.due_date, localToday(), task.status === 'done');
+  return due.text.charAt(0).toUpperCase() + due.text.slice(1);
 }
