@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from taskapp.tasks.models import POSITION_GAP
-from tests.factories import Team, assert_error, create_task, make_team
+from tests.conftest import Stack
+from tests.factories import Team, assert_error, create_task, make_team, run_sql
 
 
 @pytest.fixture
@@ -185,8 +186,8 @@ class TestRenumbering:
         positions = [item["position"] for item in items]
         assert positions == sorted(positions) and len(set(positions)) == 4
         # Renumbered (20 halvings of the gap, then none left): `left` was at -GAP, and a
-        # renumbered column starts at GAP.
-        assert positions[0] == POSITION_GAP, positions
+        # renumbered column keeps its first position (ADR 0106's amendment), gaps after it.
+        assert positions[0] == -POSITION_GAP, positions
 
     async def test_renumbering_keeps_other_tasks_versions(
         self, client: httpx.AsyncClient, team: Team
@@ -317,11 +318,42 @@ class TestConcurrentMoves:
             positions = [item["position"] for item in await column(client, team, status)]
             assert positions == sorted(positions) and len(set(positions)) == len(positions)
 
-    async def test_concurrent_new_tasks_get_distinct_positions(
+    async def test_concurrent_new_tasks_are_distinct_and_above_the_older_ones(
         self, client: httpx.AsyncClient, team: Team
     ) -> None:
-        created = await asyncio.gather(
-            *(create_task(client, team.project_id, team.member, title=f"t{n}") for n in range(6))
-        )
-        positions = {task["position"] for task in created}
-        assert len(positions) == 6
+        # A creation takes no column lock (ADR 0106's amendment): tasks created at the same
+        # moment may share a position; they are still distinct tasks, all above the older
+        # ones, and the column keeps a total order, ties by id.
+        await make_tasks(client, team, "old1", "old2")
+        for trial in range(3):
+            created = await asyncio.gather(
+                *(
+                    create_task(client, team.project_id, team.member, title=f"t{trial}.{n}")
+                    for n in range(6)
+                )
+            )
+            assert len({task["id"] for task in created}) == 6
+            items = await column(client, team, limit=4)
+            names = [item["title"] for item in items]
+            assert set(names[:6]) == {f"t{trial}.{n}" for n in range(6)}, names
+            assert names[-2:] == ["old2", "old1"]
+            keys = [(item["position"], item["id"]) for item in items]
+            assert keys == sorted(keys) and len(items) == 2 + 6 * (trial + 1)
+
+    async def test_a_move_into_a_tie_renumbers_and_keeps_the_order(
+        self, client: httpx.AsyncClient, team: Team, stack: Stack
+    ) -> None:
+        # Two tasks at one position, as simultaneous creations may leave them.
+        tasks = await make_tasks(client, team, "c", "b", "a", "mover")
+        await run_sql(
+            stack.admin_settings.sqlalchemy_database_url,
+            "UPDATE tasks SET position = :p WHERE id IN (:a, :b)",
+            p=-POSITION_GAP, a=tasks["a"]["id"], b=tasks["b"]["id"],
+        )  # fmt: skip
+        tied = sorted((tasks["a"], tasks["b"]), key=lambda task: task["id"])
+        response = await move(client, team, tasks["mover"], after_id=tied[0]["id"])
+        assert response.status_code == 200, response.text
+        names = [item["title"] for item in await column(client, team)]
+        assert names == [tied[0]["title"], "mover", tied[1]["title"], "c"]
+        positions = [item["position"] for item in await column(client, team)]
+        assert positions == sorted(positions) and len(set(positions)) == 4

@@ -5,7 +5,7 @@ import orjson
 import pytest
 
 from taskapp.tasks.schemas import TaskPage
-from tests.factories import Team, assert_error, create_task, make_team
+from tests.factories import Account, Team, assert_error, create_task, make_team
 
 
 @pytest.fixture
@@ -107,6 +107,119 @@ class TestTaskCrud:
         self, client: httpx.AsyncClient, team: Team, payload: dict[str, object]
     ) -> None:
         assert_error(await client.post(url(team), json=payload, headers=team.owner.headers), 422)
+
+
+class TestOneStatementWrites:
+    """A creation and an update that places nothing are each one statement that checks access
+    itself (ADR 0106's amendment): the same answers, in the same order, as the routes gave
+    behind their access dependency."""
+
+    WRITER_ONLY = "You are not allowed to change this project's tasks (viewers are read-only)."
+
+    async def test_create_refusals(self, client: httpx.AsyncClient, team: Team) -> None:
+        body = {"title": "x"}
+        stranger = await client.post(url(team), json=body, headers=team.stranger.headers)
+        assert assert_error(stranger, 404, "not_found")["error"]["message"] == "Project not found."
+        viewer = await client.post(url(team), json=body, headers=team.viewer.headers)
+        assert assert_error(viewer, 403, "forbidden")["error"]["message"] == self.WRITER_ONLY
+        # The role is refused before the assignee: a viewer naming a stranger gets 403.
+        named = {"title": "x", "assignee_id": team.stranger.id}
+        viewer_naming = await client.post(url(team), json=named, headers=team.viewer.headers)
+        assert_error(viewer_naming, 403, "forbidden")
+        member = await client.post(url(team), json=named, headers=team.member.headers)
+        error = assert_error(member, 422, "validation_error")["error"]
+        assert error["message"] == "The assignee must be a member of the project."
+        assert error["details"] == [
+            {"loc": ["body", "assignee_id"], "message": "not a project member"}
+        ]
+        # Nothing was written for any of them, history included.
+        listed = await client.get(url(team), headers=team.owner.headers)
+        assert listed.json()["items"] == []
+        activity = await client.get(
+            f"/api/projects/{team.project_id}/activity", headers=team.owner.headers
+        )
+        assert [e["kind"] for e in activity.json()["items"] if e["kind"].startswith("task")] == []
+
+    async def test_access_comes_before_validation(
+        self, client: httpx.AsyncClient, team: Team
+    ) -> None:
+        bad = {"title": ""}
+        stranger = await client.post(url(team), json=bad, headers=team.stranger.headers)
+        assert_error(stranger, 404, "not_found")
+        viewer = await client.post(url(team), json=bad, headers=team.viewer.headers)
+        assert_error(viewer, 403, "forbidden")
+        assert_error(await client.post(url(team), json=bad, headers=team.member.headers), 422)
+        task = await create_task(client, team.project_id, team.owner)
+        path = url(team, f"/{task['id']}")
+        for account, status in ((team.stranger, 404), (team.viewer, 403)):
+            missing = await client.patch(path, json={"title": "y"}, headers=account.headers)
+            assert_error(missing, status)
+            malformed = {**account.headers, "If-Match": "yesterday"}
+            assert_error(await client.patch(path, json={"title": "y"}, headers=malformed), status)
+            invalid = {**account.headers, "If-Match": '"1"'}
+            assert_error(await client.patch(path, json={"title": ""}, headers=invalid), status)
+
+    async def test_update_refusals(self, client: httpx.AsyncClient, team: Team) -> None:
+        task = await create_task(client, team.project_id, team.owner, title="Kept")
+        path = url(team, f"/{task['id']}")
+
+        async def patch(
+            account: Account, body: dict[str, object], version: str = '"1"'
+        ) -> httpx.Response:
+            headers = {**account.headers, "If-Match": version}
+            return await client.patch(path, json=body, headers=headers)
+
+        stranger = await patch(team.stranger, {"title": "y"})
+        assert assert_error(stranger, 404)["error"]["message"] == "Project not found."
+        viewer = await patch(team.viewer, {"title": "y"})
+        assert assert_error(viewer, 403)["error"]["message"] == self.WRITER_ONLY
+        # The assignee before the version: a stale If-Match naming a stranger is 422.
+        named = await patch(team.member, {"assignee_id": team.stranger.id}, '"7"')
+        assert assert_error(named, 422)["error"]["details"][0]["loc"] == ["body", "assignee_id"]
+        stale = await patch(team.member, {"title": "y"}, '"7"')
+        assert assert_error(stale, 412)["error"]["details"] == {"current_version": 1}
+        gone = url(team, "/00000000-0000-4000-8000-000000000000")
+        missing = await client.patch(
+            gone, json={"title": "y"}, headers={**team.member.headers, "If-Match": '"1"'}
+        )
+        assert assert_error(missing, 404)["error"]["message"] == "Task not found."
+        now = await client.get(path, headers=team.viewer.headers)
+        assert (now.json()["title"], now.headers["ETag"]) == ("Kept", '"1"')
+
+    async def test_an_update_records_only_what_changed(
+        self, client: httpx.AsyncClient, team: Team
+    ) -> None:
+        task = await create_task(
+            client, team.project_id, team.member, title="A", priority="low",
+            due_date="2030-01-31",
+        )  # fmt: skip
+        path = url(team, f"/{task['id']}")
+        response = await client.patch(
+            path,
+            json={"title": "A", "priority": "urgent", "due_date": None,
+                  "assignee_id": team.viewer.id},
+            headers={**team.owner.headers, "If-Match": '"1"'},
+        )  # fmt: skip
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert response.headers["ETag"] == '"2"' and body["version"] == 2
+        assert body["updated_by_id"] == team.owner.id and body["created_by_id"] == team.member.id
+        assert body == (await client.get(path, headers=team.viewer.headers)).json()
+        history = await client.get(f"{path}/activity", headers=team.viewer.headers)
+        latest = history.json()["items"][0]
+        assert latest["kind"] == "task.updated"
+        assert latest["changes"] == {
+            "priority": {"before": "low", "after": "urgent"},
+            "due_date": {"before": "2030-01-31", "after": None},
+            "assignee_id": {"before": None, "after": team.viewer.id},
+        }
+        # Nothing changed: a new version, no history entry.
+        same = await client.patch(
+            path, json={"title": "A"}, headers={**team.owner.headers, "If-Match": '"2"'}
+        )
+        assert same.status_code == 200 and same.json()["version"] == 3
+        again = await client.get(f"{path}/activity", headers=team.viewer.headers)
+        assert len(again.json()["items"]) == len(history.json()["items"])
 
 
 class TestTaskListing:

@@ -138,6 +138,26 @@ return epoch
 """
 )
 
+# As _INVALIDATE, then appends an entry to a stream, the last key: ARGV[4] its `data` field,
+# ARGV[5] the stream's approximate maximum length, ARGV[6] its TTL (s). The invalidation comes
+# first, so whoever reads the entry and then the cache never gets what it replaced.
+_INVALIDATE_AND_APPEND = (
+    CACHE_FUNCTIONS
+    + """
+local epoch = current_epoch(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
+for i = 3, #KEYS - 1 do
+  local gen = redis.call('HINCRBY', KEYS[i], '_gen', 1)
+  redis.call('DEL', KEYS[i])
+  redis.call('HSET', KEYS[i], '_gen', gen)
+  redis.call('EXPIRE', KEYS[i], ARGV[3])
+end
+local stream = KEYS[#KEYS]
+redis.call('XADD', stream, 'MAXLEN', '~', ARGV[5], '*', 'data', ARGV[4])
+redis.call('EXPIRE', stream, ARGV[6])
+return epoch
+"""
+)
+
 # KEYS[1] the epoch, KEYS[2..n] groups; ARGV[1] TTL (s), ARGV[2] the epoch the lookup saw,
 # then per group: the `_gen` the lookup saw, the field, the value. A hash filled in an older
 # epoch is recreated (its TTL starts then); a store never extends a TTL.
@@ -172,6 +192,17 @@ def project_tasks_key(project_id: uuid.UUID) -> str:
 
 def project_members_key(project_id: uuid.UUID) -> str:
     return f"cache:project-members:{project_id}"
+
+
+@dataclass(frozen=True)
+class StreamEntry:
+    """An entry for a Redis Stream (a live update, events/hub.py) that an invalidation appends
+    in its own round trip, after the invalidation."""
+
+    key: str
+    data: bytes
+    max_length: int
+    ttl_seconds: int
 
 
 @dataclass(frozen=True)
@@ -222,6 +253,7 @@ class Cache:
         self.beacon_ms = max(1, int(beacon_seconds * 1000))
         self._lookup = redis.client.register_script(_LOOKUP)
         self._invalidate = redis.client.register_script(_INVALIDATE)
+        self._invalidate_and_append = redis.client.register_script(_INVALIDATE_AND_APPEND)
         self._store = redis.client.register_script(_STORE)
         # Epoch resets this process owes (rules 4 and 5 of the module docstring).
         self._resets_requested = 0
@@ -294,22 +326,31 @@ class Cache:
             await self.store(lookup, [value])
         return value
 
-    async def invalidate(self, *groups: str) -> None:
-        """Drop `groups` everywhere. If Redis cannot be told, the process owes an epoch reset
-        (which drops everything) and keeps trying until it lands."""
+    async def invalidate(self, *groups: str, then_append: StreamEntry | None = None) -> None:
+        """Drop `groups` everywhere, then (in the same round trip) append `then_append` to its
+        stream if given. If Redis cannot be told, the process owes an epoch reset (which drops
+        everything) and keeps trying until it lands; the entry is then lost, as a live update
+        is without Redis (events/hub.py)."""
         if not groups:
             return
-        if not await self._run_invalidation(groups):
+        if not await self._run_invalidation(groups, then_append):
             self._resets_requested += 1
             self.redis.schedule_repair("cache-epoch", self._repair)
 
-    async def _run_invalidation(self, groups: Sequence[str]) -> bool:
+    async def _run_invalidation(
+        self, groups: Sequence[str], then_append: StreamEntry | None = None
+    ) -> bool:
         reset, wanted = self.reset_argument()
         keys = [EPOCH_KEY, BEACON_KEY, *groups]
-        args: list[str | int] = [self.beacon_ms, reset, self.ttl]
+        args: list[str | int | bytes] = [self.beacon_ms, reset, self.ttl]
+        script = self._invalidate
+        if then_append is not None:
+            script = self._invalidate_and_append
+            keys.append(then_append.key)
+            args.extend((then_append.data, then_append.max_length, then_append.ttl_seconds))
 
         async def invalidate(client: Redis) -> object:
-            return await self._invalidate(keys=keys, args=args, client=client)
+            return await script(keys=keys, args=args, client=client)
 
         if await self.redis.run(invalidate) is None:
             return False

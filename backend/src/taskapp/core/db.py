@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Any, NoReturn
@@ -195,6 +195,19 @@ class Database:
         except BaseException as exc:
             self._raise_verdict(exc)
         self.breaker.record_success()
+
+    async def write(self, statement: str, parameters: Sequence[Any]) -> list[Sequence[Any]]:
+        """Run one statement that writes (e.g. a CTE that checks access, writes and returns the
+        rows: tasks/service.py) in a transaction of its own, as `transaction` runs any: the
+        request's deadline up to COMMIT, COMMIT awaited whatever happens, the breaker. Not in
+        autocommit, which would save BEGIN and COMMIT: there the statement is its own COMMIT,
+        so one cancelled at the deadline (a silent database) could still commit after the
+        answer said 503, or its wait would have to outlast the deadline."""
+        async with self.transaction() as session:
+            connection = await session.connection()
+            result = await connection.exec_driver_sql(statement, tuple(parameters))
+            rows: list[Sequence[Any]] = list(result.all())
+        return rows
 
     def _raise_verdict(self, exc: BaseException) -> NoReturn:
         """Raise what a failed unit of work means for the caller; tell the breaker."""

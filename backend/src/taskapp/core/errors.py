@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -229,6 +230,28 @@ def app_error_response(exc: AppError) -> JsonResponse:
     )
 
 
+_BEFORE_VALIDATION_ERROR = "before_validation_error"
+
+
+def before_validation_error(request: Request, check: Callable[[], Awaitable[object]]) -> None:
+    """Have a request that fails validation run `check` first, and answer with its AppError
+    if it raises one: for a dependency that defers a check it would otherwise make before
+    FastAPI validates the rest of the request (projects/dependencies.py's UncheckedWriter), so
+    the check keeps its precedence over a 422 or 428."""
+    setattr(request.state, _BEFORE_VALIDATION_ERROR, check)
+
+
+async def _deferred_refusal(request: Request) -> AppError | None:
+    check = getattr(request.state, _BEFORE_VALIDATION_ERROR, None)
+    if check is None:
+        return None
+    try:
+        await check()
+    except AppError as refused:
+        return refused
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def handle_app_error(_: Request, exc: AppError) -> JsonResponse:
@@ -238,6 +261,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def handle_validation_error(
         request: Request, exc: RequestValidationError
     ) -> JsonResponse:
+        refused = await _deferred_refusal(request)
+        if refused is not None:
+            return app_error_response(refused)
         errors = exc.errors()
         if errors and all(
             err.get("type") == "missing"

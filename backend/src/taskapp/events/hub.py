@@ -24,6 +24,7 @@ from fastapi import Depends, Request
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from taskapp.core.cache import StreamEntry
 from taskapp.core.redis import RedisStore
 from taskapp.core.settings import Settings
 
@@ -150,6 +151,13 @@ class EventHub:
         return sum(len(followers) for followers in self._followers.values())
 
     # Publishing ----------------------------------------------------------------------------
+
+    def entry(self, project_id: uuid.UUID, data: Mapping[str, Any]) -> StreamEntry:
+        """The event as an entry an invalidation appends in its own round trip
+        (`Cache.invalidate(..., then_append=...)`): what `publish` would append."""
+        return StreamEntry(
+            stream_key(project_id), orjson.dumps(data), self.stream_length, self.stream_ttl
+        )
 
     async def publish(self, project_id: uuid.UUID, data: Mapping[str, Any]) -> None:
         """Append one event to the project's stream (after the change committed). Without

@@ -19,6 +19,11 @@ class Role(enum.StrEnum):
         return {"viewer": 1, "member": 2, "owner": 3}[self.value]
 
 
+def roles_at_least(minimum: Role) -> tuple[Role, ...]:
+    """The roles of rank `minimum` or higher."""
+    return tuple(role for role in Role if role.rank >= minimum.rank)
+
+
 class Project(TimestampMixin, Base):
     __tablename__ = "projects"
 

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from taskapp.auth.models import User
 from taskapp.projects.models import Membership, Project, Role
@@ -14,6 +14,19 @@ async def get_membership(
     session: AsyncSession, project_id: uuid.UUID, user_id: uuid.UUID
 ) -> Membership | None:
     return await session.get(Membership, (project_id, user_id))
+
+
+async def member_role(
+    connection: AsyncConnection, project_id: uuid.UUID, user_id: uuid.UUID
+) -> Role | None:
+    """The caller's role in the project (None: not a member), on a connection of its own."""
+    role = (
+        await connection.exec_driver_sql(
+            "SELECT role FROM memberships WHERE project_id = $1 AND user_id = $2",
+            (project_id, user_id),
+        )
+    ).scalar_one_or_none()
+    return None if role is None else Role(role)
 
 
 async def lock_project(session: AsyncSession, project_id: uuid.UUID) -> bool:

@@ -3,11 +3,15 @@ on the board, ties by id. A task goes between two neighbours at the midpoint of 
 positions; when two neighbours have no integer left between them, the column is renumbered
 with fresh gaps in the same transaction, then the task is placed.
 
-Every placement in a column (a new task, a move into or within it) first takes the column's
-lock, a transaction-level advisory lock, and only then locks the task's row: so two moves into
-one gap never read the same neighbours, a renumbering never races a placement, and a
-renumbering (which writes every row of the column) never waits on a task row whose holder
-waits on the column, as it would if the row were locked first."""
+Every move into or within a column first takes the column's lock, a transaction-level
+advisory lock, and only then locks the task's row: so two moves into one gap never read the
+same neighbours, a renumbering never races a move, and a renumbering (which writes every row
+of the column) never waits on a task row whose holder waits on the column, as it would if the
+row were locked first. A new task takes no lock: its one statement puts it above the column's
+first task as it reads it (tasks/repository.py CREATE_SQL, ADR 0106's amendment), so tasks
+created at the same moment may share a position (ties go by id), and a renumbering keeps the
+column's first position, so a new task that read the column before it still lands above
+every task that was there."""
 
 from __future__ import annotations
 
@@ -38,16 +42,6 @@ async def lock_column(session: AsyncSession, project_id: uuid.UUID, status: Task
     await session.execute(
         text("SELECT pg_advisory_xact_lock(:key)"), {"key": column_lock_key(project_id, status)}
     )
-
-
-async def top_of_column(session: AsyncSession, project_id: uuid.UUID, status: TaskStatus) -> int:
-    """A new task's position: above the column's first task, or 0 in an empty column (the
-    column's lock held, so two new tasks never share a position and a renumbering never
-    misses one)."""
-    first = await session.scalar(
-        select(func.min(Task.position)).where(Task.project_id == project_id, Task.status == status)
-    )
-    return 0 if first is None else int(first) - POSITION_GAP
 
 
 async def position_for(
@@ -131,13 +125,27 @@ async def _free_position(
     return int(after_position + (next_pos - after_position) // 2)
 
 
+# Where a renumbered column may start at most (least): room for 2^42 tasks after it, and as
+# many placements at its top, before the bigint's range runs out.
+RENUMBER_BOUND = 2**62
+
+
 async def renumber(session: AsyncSession, project_id: uuid.UUID, status: TaskStatus) -> None:
-    """Give the column fresh positions, POSITION_GAP apart, in its current order (the column's
-    lock held). Versions and update times stay: no task's place against the others changes."""
+    """Give the column fresh positions, POSITION_GAP apart, in its current order, starting at
+    its first task's position (kept within RENUMBER_BOUND), with the column's lock held.
+    Keeping the start means a task created meanwhile (no lock: above the first task it read)
+    stays above the column. Versions and update times stay: no task's place against the
+    others changes."""
+    start = func.greatest(
+        func.least(func.min(Task.position).over(), RENUMBER_BOUND), -RENUMBER_BOUND
+    )
     numbered = (
         select(
             Task.id,
-            func.row_number().over(order_by=(Task.position, Task.id)).label("place"),
+            (
+                start
+                + (func.row_number().over(order_by=(Task.position, Task.id)) - 1) * POSITION_GAP
+            ).label("place"),
         )
         .where(Task.project_id == project_id, Task.status == status)
         .subquery()
@@ -145,6 +153,6 @@ async def renumber(session: AsyncSession, project_id: uuid.UUID, status: TaskSta
     await session.execute(
         update(Task)
         .where(Task.id == numbered.c.id)
-        .values(position=numbered.c.place * POSITION_GAP)
+        .values(position=numbered.c.place)
         .execution_options(synchronize_session=False)
     )

@@ -17,8 +17,8 @@ from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from taskapp.core.errors import BadRequest
-from taskapp.projects.models import Role
-from taskapp.tasks.models import DUE_DATE_KEY_SQL, Priority, Task, TaskStatus
+from taskapp.projects.models import Role, roles_at_least
+from taskapp.tasks.models import DUE_DATE_KEY_SQL, POSITION_GAP, Priority, Task, TaskStatus
 from taskapp.tasks.schemas import TaskCountsQuery, TaskQuery, TaskSort, priority_value
 
 
@@ -282,6 +282,112 @@ async def member_counts(
         return None
     counts = {TaskStatus(status): int(count) for _, status, count in result if status is not None}
     return Role(result[0][0]), counts
+
+
+# Writes in one statement (ADR 0106's amendment, issue 9): each checks the caller's role in
+# the same statement, so a write costs BEGIN, one prepare, one execute and COMMIT.
+_WRITER_ROLES = ", ".join(f"'{role.value}'" for role in roles_at_least(Role.member))
+_RETURNED_COLUMNS = ", ".join(
+    [*(f"t.{c}" for c in PAGE_COLUMNS), *(f"t.{c} AS {name}" for c, name in PAGE_RENAMED)]
+)
+_PRIORITY_NAME_SQL = (
+    "CASE {0} " + " ".join(f"WHEN {int(p)} THEN '{p.name}'" for p in Priority) + " END"
+)
+
+# $1 project, $2 caller, $3 the task's id, $4 title, $5 description, $6 status, $7 priority,
+# $8 assignee (or null), $9 due date, $10 the activity entry's id, $11 its changes (JSON).
+# One row (the caller's role, then PAGE_FIELDS; nulls if nothing was inserted) for a member,
+# none otherwise. The position is the column's top (ADR 0106), read in the statement without
+# the column's lock: tasks created at the same moment may share one (ties go by id).
+CREATE_SQL = f"""
+WITH caller AS (
+  SELECT role FROM memberships WHERE project_id = $1 AND user_id = $2
+), new_task AS (
+  INSERT INTO tasks AS t (id, project_id, title, description, status, position, priority,
+                          assignee_id, due_date, created_by, updated_by, version)
+  SELECT $3::uuid, $1, $4::text, $5::text, $6::task_status,
+         coalesce((SELECT min(position) FROM tasks
+                   WHERE project_id = $1 AND status = $6::task_status) - {POSITION_GAP}, 0),
+         $7::smallint, $8::uuid, $9::date, $2, $2, 1
+  FROM caller
+  WHERE caller.role IN ({_WRITER_ROLES})
+    AND ($8::uuid IS NULL OR EXISTS (
+      SELECT 1 FROM memberships WHERE project_id = $1 AND user_id = $8::uuid))
+  RETURNING {_RETURNED_COLUMNS}
+), entry AS (
+  INSERT INTO activity (id, project_id, actor_id, kind, task_id, changes)
+  SELECT $10::uuid, $1, $2, 'task.created', id, $11::text::jsonb FROM new_task
+)
+SELECT caller.role, new_task.* FROM caller LEFT JOIN new_task ON true
+"""  # noqa: S608 - constants of this module; every value is a placeholder
+
+
+# The fields an update can change in one statement: not `status` or a placement, which need
+# the column's lock (tasks/placement.py).
+SIMPLE_UPDATE_FIELDS = ("title", "description", "priority", "assignee_id", "due_date")
+
+
+def _json_value(field: str, row: str) -> str:
+    """A tracked field of `row` as the history shows it (tracked_fields in service.py)."""
+    if field == "priority":
+        return _PRIORITY_NAME_SQL.format(f"{row}.priority")
+    return f"{row}.{field}"  # text, uuid and date: jsonb writes them as the API does
+
+
+def simple_update_sql(fields: Sequence[str]) -> str:
+    """The statement for an update of `fields` (of SIMPLE_UPDATE_FIELDS): $1 project, $2
+    caller, $3 task, $4 the expected version, $5 the activity entry's id, then each field's
+    value in order. One row for a member: the role, whether the assignee (if one is set) is
+    a member, the task's version under the lock (null: no such task), then PAGE_FIELDS of the
+    updated task (nulls if nothing was updated); none for a non-member.
+
+    The task's row is locked first (`prior`), so its values are the "before" the history
+    records and its version the one compared; the update and its history entry are the same
+    statement's, which commits both or neither."""
+    placeholders = {field: f"${n}" for n, field in enumerate(fields, start=6)}
+    assignments = "".join(f"{field} = {value}, " for field, value in placeholders.items())
+    assignee = "true"
+    if "assignee_id" in placeholders:
+        value = f"{placeholders['assignee_id']}::uuid"
+        assignee = (
+            f"({value} IS NULL OR EXISTS (SELECT 1 FROM memberships "  # noqa: S608 - placeholders
+            f"WHERE project_id = $1 AND user_id = {value}))"
+        )
+    changes = " || ".join(
+        [
+            "'{}'::jsonb",
+            *(
+                f"CASE WHEN prior.{f} IS DISTINCT FROM updated.{f} THEN jsonb_build_object("
+                f"'{f}', jsonb_build_object('before', {_json_value(f, 'prior')}, "
+                f"'after', {_json_value(f, 'updated')})) ELSE '{{}}'::jsonb END"
+                for f in fields
+            ),
+        ]
+    )
+    return f"""
+WITH caller AS (
+  SELECT role, role IN ({_WRITER_ROLES}) AS allowed, {assignee} AS assignee_ok
+  FROM memberships WHERE project_id = $1 AND user_id = $2
+), prior AS (
+  SELECT t.id, t.version, {", ".join(f"t.{f}" for f in SIMPLE_UPDATE_FIELDS)}
+  FROM tasks t, caller
+  WHERE t.id = $3 AND t.project_id = $1 AND caller.allowed AND caller.assignee_ok
+  FOR UPDATE OF t
+), updated AS (
+  UPDATE tasks t
+  SET {assignments}updated_by = $2, version = t.version + 1,
+      updated_at = now()
+  FROM prior WHERE t.id = prior.id AND prior.version = $4
+  RETURNING {_RETURNED_COLUMNS}
+), entry AS (
+  INSERT INTO activity (id, project_id, actor_id, kind, task_id, changes)
+  SELECT $5::uuid, $1, $2, 'task.updated', updated.id, d.changes
+  FROM updated JOIN prior ON prior.id = updated.id, LATERAL (SELECT {changes} AS changes) d
+  WHERE d.changes <> '{{}}'::jsonb
+)
+SELECT caller.role, caller.assignee_ok, prior.version, updated.*
+FROM caller LEFT JOIN prior ON true LEFT JOIN updated ON true
+"""  # noqa: S608 - constants of this module; every value is a placeholder
 
 
 async def get_task(session: AsyncSession, project_id: uuid.UUID, task_id: uuid.UUID) -> Task | None:
