@@ -21,7 +21,7 @@ FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 # Standard library only: it runs before the venv exists (ops/src/taskapp_ops/doctor.py).
 DOCTOR := python3 ops/src/taskapp_ops/doctor.py
 
-.PHONY: help doctor prerequisites-test prerequisites-dev install standin dev test lint fmt typecheck migrate bench lighthouse deploy clean lock-tools frontend
+.PHONY: help doctor prerequisites-test prerequisites-dev install standin dev test lint fmt typecheck migrate bench lighthouse figures deploy clean lock-tools frontend
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -121,6 +121,11 @@ lighthouse: install $(FRONTEND_DEPS) ## Lighthouse scores of the login page and 
 	npm --prefix frontend run build
 	@echo "==> Lighthouse on the local stack (reports in frontend/test-results/lighthouse)"
 	npm --prefix frontend run lighthouse
+
+figures: install $(FRONTEND_DEPS) ## The board's figures: JS per page, time to first card (200 tasks), one move with 1,000 loaded
+	@echo "==> Building the frontend (the local stack serves it)"
+	npm --prefix frontend run build
+	npm --prefix frontend run figures
 
 migrate: install ## Apply migrations to APP_DATABASE_URL
 	cd backend && $(UV) run --frozen alembic upgrade head

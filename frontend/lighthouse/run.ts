@@ -15,17 +15,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type APIRequestContext, chromium, expect, test } from '@playwright/test';
 import lighthouse, { desktopConfig, type Flags, type Result } from 'lighthouse';
-import { ApiSession, type TaskCreate, type TokenPair } from '../e2e/support/api';
+import { ApiSession, type TokenPair } from '../e2e/support/api';
 import { CHROMIUM_PATH } from '../e2e/support/env';
 import { SESSION_COOKIE } from '../e2e/support/session';
 import { startStack } from '../e2e/support/stack';
 import { SESSION_HINT_COOKIE } from '../src/api/session';
+import { seedTasks } from './seed';
 
 const frontend = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPORTS = join(frontend, 'test-results', 'lighthouse');
 const TASKS = 200;
-/** Tasks created at once (a few requests in flight, as a team would; not a load test). */
-const BATCH = 8;
 const PASSWORD = 'lighthouse password 1234';
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
 const FORM_FACTORS = [
@@ -47,27 +46,6 @@ function freePort(): Promise<number> {
       );
     });
   });
-}
-
-/** 200 tasks over the three columns, with priorities, due dates (some past) and assignees. */
-async function seedTasks(api: ApiSession, projectId: string, ownerId: string): Promise<void> {
-  const statuses = ['todo', 'todo', 'in_progress', 'done'] as const;
-  const priorities = ['low', 'medium', 'medium', 'high', 'urgent'] as const;
-  const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-  const task = (i: number): Partial<TaskCreate> & { title: string } => ({
-    title: `Task ${String(i + 1).padStart(3, '0')}: ${i % 3 ? 'review the launch checklist' : 'call the venue about the catering and the seating plan'}`,
-    status: statuses[i % statuses.length] ?? 'todo',
-    priority: priorities[i % priorities.length] ?? 'medium',
-    due_date: i % 4 === 0 ? null : day((i % 30) - 10),
-    assignee_id: i % 3 === 0 ? ownerId : null,
-  });
-  for (let start = 0; start < TASKS; start += BATCH) {
-    const batch = [];
-    for (let i = start; i < Math.min(start + BATCH, TASKS); i++) {
-      batch.push(api.createTask(projectId, task(i)));
-    }
-    await Promise.all(batch);
-  }
 }
 
 /** A fresh session's refresh token (each audited load rotates the one it is given). */
@@ -190,7 +168,7 @@ test('Lighthouse: the login page and a signed-in board with 200 tasks', async ({
     });
     const api = new ApiSession(request, { email, password: PASSWORD });
     const project = await api.createProject('Launch plan', 'Everything for the launch.');
-    await seedTasks(api, project.id, user.id);
+    await seedTasks(api, project.id, user.id, TASKS);
 
     // Signed in as a log-in leaves the browser: the session cookie (HttpOnly, Path=/api/auth)
     // and the app's hint cookie (src/api/session.ts), in Chromium's own jar, where the page

@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { type ComponentType, lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBrowserRouter, RouterProvider } from 'react-router';
+import { createBrowserRouter, matchRoutes, type RouteObject, RouterProvider } from 'react-router';
 import { ApiError } from './api';
 import { AuthProvider } from './auth/AuthContext';
 import { Loading } from './ui/components';
@@ -19,23 +19,31 @@ const queryClient = new QueryClient({
 
 /**
  * A route's page, loaded when the route is first shown (issue 10): each page module is a chunk
- * of its own, so the login page does not ship the board's code.
+ * of its own, so the login page does not ship the board's code. The route's `handle.load`
+ * starts the same chunk early (below).
  */
-function routePage<K extends string>(
+function page<K extends string>(
   load: () => Promise<Record<K, ComponentType>>,
   name: K,
   label = 'Loading…',
-) {
+): Pick<RouteObject, 'element' | 'handle'> {
   const Page = lazy(
     async (): Promise<{ default: ComponentType }> => ({
       default: (await load())[name],
     }),
   );
-  return (
-    <Suspense fallback={<Loading label={label} />}>
-      <Page />
-    </Suspense>
-  );
+  return {
+    handle: { load } satisfies PageHandle,
+    element: (
+      <Suspense fallback={<Loading label={label} />}>
+        <Page />
+      </Suspense>
+    ),
+  };
+}
+
+interface PageHandle {
+  load: () => Promise<unknown>;
 }
 
 const auth = () => import('./auth/pages');
@@ -44,63 +52,60 @@ const projects = () => import('./projects/ProjectsPage');
 const projectLayout = () => import('./projects/ProjectLayout');
 const taskPages = () => import('./tasks/TaskPages');
 
-const router = createBrowserRouter([
-  { path: '/login', element: routePage(auth, 'LoginPage') },
-  { path: '/signup', element: routePage(auth, 'SignupPage') },
+const routes: RouteObject[] = [
+  { path: '/login', ...page(auth, 'LoginPage') },
+  { path: '/signup', ...page(auth, 'SignupPage') },
   {
     path: '/',
-    element: routePage(appLayout, 'AppLayout'),
+    ...page(appLayout, 'AppLayout'),
     children: [
-      { index: true, element: routePage(projects, 'ProjectsPage') },
-      { path: 'account', element: routePage(auth, 'AccountPage') },
+      { index: true, ...page(projects, 'ProjectsPage') },
+      { path: 'account', ...page(auth, 'AccountPage') },
       {
         path: 'invitations/:token',
-        element: routePage(() => import('./projects/AcceptInvitationPage'), 'AcceptInvitationPage'),
+        ...page(() => import('./projects/AcceptInvitationPage'), 'AcceptInvitationPage'),
       },
       {
         path: 'projects/:projectId',
-        element: routePage(projectLayout, 'ProjectLayout', 'Loading project…'),
+        ...page(projectLayout, 'ProjectLayout', 'Loading project…'),
         children: [
           {
             // The board stays mounted under an open task: the task is a panel over it.
-            element: routePage(() => import('./tasks/BoardRoute'), 'BoardRoute', 'Loading tasks…'),
+            ...page(() => import('./tasks/BoardRoute'), 'BoardRoute', 'Loading tasks…'),
             children: [
               { index: true, element: null },
               {
                 path: 'tasks/:taskId',
-                element: routePage(() => import('./tasks/TaskPanel'), 'TaskPanel', 'Loading task…'),
+                ...page(() => import('./tasks/TaskPanel'), 'TaskPanel', 'Loading task…'),
               },
             ],
           },
-          { path: 'tasks/new', element: routePage(taskPages, 'NewTaskPage') },
+          { path: 'tasks/new', ...page(taskPages, 'NewTaskPage') },
           {
             path: 'activity',
-            element: routePage(
-              () => import('./activity/ProjectActivityPage'),
-              'ProjectActivityPage',
-            ),
+            ...page(() => import('./activity/ProjectActivityPage'), 'ProjectActivityPage'),
           },
-          {
-            path: 'members',
-            element: routePage(() => import('./projects/MembersPage'), 'MembersPage'),
-          },
-          {
-            path: 'export',
-            element: routePage(() => import('./exports/ExportPage'), 'ExportPage'),
-          },
+          { path: 'members', ...page(() => import('./projects/MembersPage'), 'MembersPage') },
+          { path: 'export', ...page(() => import('./exports/ExportPage'), 'ExportPage') },
           {
             path: 'settings',
-            element: routePage(
-              () => import('./projects/ProjectSettingsPage'),
-              'ProjectSettingsPage',
-            ),
+            ...page(() => import('./projects/ProjectSettingsPage'), 'ProjectSettingsPage'),
           },
         ],
       },
     ],
   },
-  { path: '*', element: routePage(appLayout, 'NotFoundPage') },
-]);
+  { path: '*', ...page(appLayout, 'NotFoundPage') },
+];
+
+// The first page's chunks all at once (issue 10): a `React.lazy` page asks for its chunk only
+// once the page around it has loaded and rendered, one round trip after another (the board: the
+// app's layout, then the project's, then the board). The later `import()`s get these modules.
+for (const match of matchRoutes(routes, window.location) ?? []) {
+  void (match.route.handle as PageHandle | undefined)?.load();
+}
+
+const router = createBrowserRouter(routes);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('no #root element');

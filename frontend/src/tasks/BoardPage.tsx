@@ -12,8 +12,11 @@ import {
 } from '@dnd-kit/core';
 import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import {
+  memo,
   type ReactNode,
   type RefObject,
+  useCallback,
+  useDeferredValue,
   useEffect,
   useLayoutEffect,
   useMemo,
@@ -28,7 +31,6 @@ import {
   TASK_SORTS,
   TASK_STATUSES,
   type Task,
-  type TaskSort,
   type TaskStatus,
 } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
@@ -59,7 +61,7 @@ import {
   taskOf,
 } from './dragAndDrop';
 import { FilterBar } from './FilterBar';
-import { assigneeFilter, toggleMine } from './filters';
+import { boardQuery, toggleMine } from './filters';
 import { useColumnPages, useTaskCounts } from './hooks';
 import { shouldFetchNextPage, watchSentinel } from './infiniteScroll';
 import { LiveStatus } from './LiveStatus';
@@ -68,24 +70,13 @@ import { useMoveTask } from './moves';
 import { QuickAdd } from './QuickAdd';
 import { initialSearch, searchSent, searchToSend, urlSearchChanged } from './search';
 
-function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
-  return values.find((v) => v === value);
-}
-
 export function BoardPage() {
   const { project, can, live } = useProjectContext();
   const { user } = useAuth();
   const poll = live.pollInterval;
   const [params, setParams] = useSearchParams();
-  const filters: TaskFilters = {
-    status: oneOf(TASK_STATUSES, params.get('status')),
-    priority: oneOf(TASK_PRIORITIES, params.get('priority')),
-    // `assignee=me` ("My tasks") is whoever reads the address.
-    assigneeId: assigneeFilter(params.get('assignee'), user?.id),
-    q: params.get('q') || undefined,
-  };
-  // The board's own order (ADR 0106) unless the address asks for another sort.
-  const sort: TaskSort = oneOf(TASK_SORTS, params.get('sort')) ?? 'position';
+  // `assignee=me` ("My tasks") is whoever reads the address.
+  const { filters, sort } = boardQuery(params, user?.id);
   const ordered = sort === 'position';
   const setParam = (name: string, value: string | undefined) =>
     setParams(
@@ -140,15 +131,28 @@ export function BoardPage() {
     ),
     done: useColumnPages(project.id, 'done', filters, sort, shown.includes('done'), poll),
   };
-  const columns = {
-    todo: useMemo(() => columnTasks(lists.todo.data?.pages ?? [], 'todo'), [lists.todo.data]),
-    in_progress: useMemo(
-      () => columnTasks(lists.in_progress.data?.pages ?? [], 'in_progress'),
-      [lists.in_progress.data],
-    ),
-    done: useMemo(() => columnTasks(lists.done.data?.pages ?? [], 'done'), [lists.done.data]),
-  };
-  const pending = shown.some((s) => lists[s].isPending);
+  const todo = useMemo(() => columnTasks(lists.todo.data?.pages ?? [], 'todo'), [lists.todo.data]);
+  const inProgress = useMemo(
+    () => columnTasks(lists.in_progress.data?.pages ?? [], 'in_progress'),
+    [lists.in_progress.data],
+  );
+  const done = useMemo(() => columnTasks(lists.done.data?.pages ?? [], 'done'), [lists.done.data]);
+  const loading = shown.some((s) => lists[s].isPending);
+  // New cards in numbers are rendered in the background (issue 10): the first pages (90 cards),
+  // a page loaded. That render is a transition that yields to the browser every few
+  // milliseconds, instead of one long task that holds up input; until it is done, the board
+  // shows what it showed before (at first, "Loading tasks…"). A move, an edit or a card added
+  // shows at once.
+  const latest = useMemo(
+    () => ({ pending: loading, columns: { todo, in_progress: inProgress, done } }),
+    [loading, todo, inProgress, done],
+  );
+  const deferred = useDeferredValue(latest, NOT_RENDERED);
+  const rendered =
+    latest.pending === deferred.pending && cardCount(latest) <= cardCount(deferred) + 1
+      ? latest
+      : deferred;
+  const { pending, columns } = rendered;
   const failed = shown.filter((s) => lists[s].isError && !lists[s].isFetchNextPageError);
   const empty = shown.every((s) => columns[s].length === 0 && !lists[s].hasNextPage);
   const mine = user !== undefined && filters.assigneeId === user.id;
@@ -183,6 +187,11 @@ export function BoardPage() {
       },
     );
   };
+
+  // The same function for every render, so a card re-renders only when it changes (TaskCard).
+  const latestMove = useRef(moveTask);
+  latestMove.current = moveTask;
+  const onMove = useCallback<MoveTask>((...args) => latestMove.current(...args), []);
 
   // Drag and drop (dnd-kit): a handle on each card, the keyboard too. In the board's order,
   // the cards of each column are a sortable list; `preview` is the order shown while a card is
@@ -222,10 +231,10 @@ export function BoardPage() {
   };
   const spoken = useMemo(() => announcements(() => places.current), []);
   // The cache has the move (or something else changed the columns): show the cache again.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the columns change
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the columns shown change
   useEffect(() => {
     if (!dragging.current?.active) setPreview(null);
-  }, [columns.todo, columns.in_progress, columns.done]);
+  }, [rendered]);
   const onDragStart = ({ active }: DragStartEvent) => {
     const start = orderOf(columns, shown);
     dragging.current = { active: true, start, order: start };
@@ -433,7 +442,7 @@ export function BoardPage() {
                   projectId={project.id}
                   canEdit={can.editTasks}
                   memberName={memberName}
-                  onMove={moveTask}
+                  onMove={onMove}
                   focusAfterMove={focusAfterMove}
                 />
               ))}
@@ -449,6 +458,17 @@ export function BoardPage() {
 }
 
 type ColumnPages = ReturnType<typeof useColumnPages>;
+
+interface Rendered {
+  pending: boolean;
+  columns: Record<TaskStatus, Task[]>;
+}
+
+/** What the board shows before its first render of the cards. */
+const NOT_RENDERED: Rendered = { pending: true, columns: { todo: [], in_progress: [], done: [] } };
+
+const cardCount = ({ columns }: Rendered) =>
+  columns.todo.length + columns.in_progress.length + columns.done.length;
 
 /** A drag under way (or the last one): the order at its start, as shown now, and as dropped. */
 interface DragState {
@@ -517,6 +537,9 @@ function BoardColumn({
     }
   }, [pages.hasNextPage]);
   const label = STATUS_LABELS[status];
+  // The same array while the column's tasks are the same: the column's sortable context, and
+  // so its cards, stay as they are when another column changes.
+  const ids = useMemo(() => tasks.map((task) => task.id), [tasks]);
   return (
     <section
       ref={setNodeRef}
@@ -536,7 +559,7 @@ function BoardColumn({
       ) : (
         <SortableContext
           id={`cards-${status}`}
-          items={tasks.map((task) => task.id)}
+          items={ids}
           strategy={ordered ? verticalListSortingStrategy : noReordering}
         >
           <ul className="task-list" aria-label={label}>
@@ -667,7 +690,8 @@ interface FocusRequest {
   target: 'select' | 'handle';
 }
 
-function TaskCard({
+/** A card: memoised, so a render of the board re-renders only the cards whose props changed. */
+const TaskCard = memo(function TaskCard({
   task,
   column,
   above,
@@ -705,6 +729,13 @@ function TaskCard({
   });
   const select = useRef<HTMLSelectElement>(null);
   const handle = useRef<HTMLButtonElement | null>(null);
+  const handleRef = useCallback(
+    (node: HTMLButtonElement | null) => {
+      handle.current = node;
+      setActivatorNodeRef(node);
+    },
+    [setActivatorNodeRef],
+  );
   // A card moved by its select or the keyboard remounts in its new column: focus follows it.
   useLayoutEffect(() => {
     const request = focusAfterMove.current;
@@ -724,19 +755,12 @@ function TaskCard({
       }}
     >
       <div className="card-head">
-        {/* The card's one link, stretched over the whole card (.card-link::after): a click
-            anywhere on it opens the task; the handle and the select sit above it. */}
-        <Link to={`/projects/${task.project_id}/tasks/${task.id}`} className="card-title card-link">
-          {task.title}
-        </Link>
+        <CardTitle to={`/projects/${task.project_id}/tasks/${task.id}`} title={task.title} />
         {canEdit && (
           <button
             type="button"
             className="drag-handle"
-            ref={(node) => {
-              handle.current = node;
-              setActivatorNodeRef(node);
-            }}
+            ref={handleRef}
             {...attributes}
             {...listeners}
             aria-label={
@@ -745,35 +769,69 @@ function TaskCard({
                 : `Drag ${task.title} to another column`
             }
           >
-            <GripIcon />
+            {GRIP_ICON}
           </button>
         )}
       </div>
       <CardMeta task={task} assignee={assignee} />
-      {canEdit && (
-        <label className="inline-select">
-          <span>Move to</span>
-          <select
-            ref={select}
-            aria-label={`Status of ${task.title}`}
-            value={task.status}
-            onChange={(e) =>
-              onMove(task, e.target.value as TaskStatus, 'select', { undoAfterId: above })
-            }
-          >
-            {TASK_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      {canEdit && <MoveSelect task={task} above={above} onMove={onMove} selectRef={select} />}
     </li>
   );
-}
+});
 
-function CardMeta({ task, assignee }: { task: Task; assignee: string | null }) {
+// A card's parts that do not drag, memoised: dnd-kit re-renders every sortable card when the
+// board's droppables change (a card mounted or gone), and these then stay as they are.
+
+/** The card's one link, stretched over the whole card (.card-link::after): a click anywhere on
+ * it opens the task; the handle and the select sit above it. */
+const CardTitle = memo(function CardTitle({ to, title }: { to: string; title: string }) {
+  return (
+    <Link to={to} className="card-title card-link">
+      {title}
+    </Link>
+  );
+});
+
+/** "Move to": the way to move a card without dragging (WCAG 2.5.7). */
+const MoveSelect = memo(function MoveSelect({
+  task,
+  above,
+  onMove,
+  selectRef,
+}: {
+  task: Task;
+  above: string | null | undefined;
+  onMove: MoveTask;
+  selectRef: RefObject<HTMLSelectElement | null>;
+}) {
+  return (
+    <label className="inline-select">
+      <span>Move to</span>
+      <select
+        ref={selectRef}
+        aria-label={`Status of ${task.title}`}
+        value={task.status}
+        onChange={(e) =>
+          onMove(task, e.target.value as TaskStatus, 'select', { undoAfterId: above })
+        }
+      >
+        {TASK_STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {STATUS_LABELS[s]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+});
+
+const CardMeta = memo(function CardMeta({
+  task,
+  assignee,
+}: {
+  task: Task;
+  assignee: string | null;
+}) {
   const due = task.due_date && relativeDue(task.due_date, localToday(), task.status === 'done');
   return (
     <p className="meta">
@@ -805,7 +863,7 @@ function CardMeta({ task, assignee }: { task: Task; assignee: string | null }) {
       )}
     </p>
   );
-}
+});
 
 /** The priority's word beside a shape of its own, so it never rests on colour alone. */
 function PriorityMark({ priority }: { priority: Task['priority'] }) {
@@ -860,12 +918,13 @@ function CardPreview({ task, assignee }: { task: Task; assignee: string | null }
   );
 }
 
-function GripIcon() {
-  return (
-    <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
-      {[5, 10, 15].map((y) =>
-        [7, 13].map((x) => <circle key={`${x}-${y}`} cx={x} cy={y} r="1.6" fill="currentColor" />),
-      )}
-    </svg>
-  );
-}
+/** Six dots, as one path (a card's elements count: issue 10). */
+const GRIP_DOTS = [5, 10, 15]
+  .flatMap((y) => [7, 13].map((x) => `M${x - 1.6} ${y}a1.6 1.6 0 1 0 3.2 0a1.6 1.6 0 1 0-3.2 0`))
+  .join('');
+
+const GRIP_ICON = (
+  <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
+    <path d={GRIP_DOTS} fill="currentColor" />
+  </svg>
+);
