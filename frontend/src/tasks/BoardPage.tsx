@@ -36,6 +36,7 @@ import {
 import { useAuth } from '../auth/AuthContext';
 import { LIMITS } from '../lib/validation';
 import { useMembers } from '../projects/hooks';
+import { MemberOptions } from '../projects/MemberOptions';
 import { useProjectContext } from '../projects/ProjectLayout';
 import { Empty, ErrorView, Loading, PageHeading, SelectField } from '../ui/components';
 import { useShortcut } from '../ui/shortcuts';
@@ -339,12 +340,7 @@ export function BoardPage() {
             value={filters.assigneeId ?? ''}
             onChange={(e) => setParam('assignee', e.target.value)}
           >
-            <option value="">Anyone</option>
-            {members.data?.map((m) => (
-              <option key={m.user_id} value={m.user_id}>
-                {m.display_name}
-              </option>
-            ))}
+            <MemberOptions members={members.data ?? []} none="Anyone" />
           </SelectField>
           <SelectField
             label="Sort by"

@@ -9,6 +9,7 @@ import {
   type TaskStatus,
 } from '../api/types';
 import { type Errors, LIMITS, validateTask } from '../lib/validation';
+import { MemberOptions } from '../projects/MemberOptions';
 import { Field, SelectField, submitIfValid, TextAreaField } from '../ui/components';
 import { FIELD_LABELS, type TaskField } from './draft';
 
@@ -139,12 +140,7 @@ export function TaskForm({
             ))}
           </SelectField>
           <SelectField label="Assignee" value={values.assigneeId} onChange={set('assigneeId')}>
-            <option value="">Nobody</option>
-            {members.map((m) => (
-              <option key={m.user_id} value={m.user_id}>
-                {m.display_name}
-              </option>
-            ))}
+            <MemberOptions members={members} none="Nobody" />
           </SelectField>
           <Field
             label="Due date"

@@ -41,6 +41,7 @@ import { useAuth } from '../auth/AuthContext';
 import { CommentsSection } from '../comments/CommentsSection';
 import { LIMITS, validateTask } from '../lib/validation';
 import { useMembers } from '../projects/hooks';
+import { MemberOptions } from '../projects/MemberOptions';
 import { useProjectContext } from '../projects/ProjectLayout';
 import {
   ErrorView,
@@ -707,12 +708,7 @@ function TaskPanelBody({
               value={shown('assigneeId')}
               onChange={(e) => send('assigneeId', e.target.value)}
             >
-              <option value="">Nobody</option>
-              {members.data?.map((m) => (
-                <option key={m.user_id} value={m.user_id}>
-                  {m.display_name}
-                </option>
-              ))}
+              <MemberOptions members={members.data ?? []} none="Nobody" />
             </SelectField>
             <Field
               label="Due date"

@@ -18,25 +18,9 @@ import {
   replaceTask,
   withoutStatus,
 } from './board';
+import { aTask } from './testing';
 
-const task = (id: string, status: Task['status'], extra: Partial<Task> = {}): Task => ({
-  id,
-  project_id: 'p',
-  title: `Task ${id}`,
-  description: '',
-  status,
-  position: 0,
-  priority: 'medium',
-  assignee_id: null,
-  due_date: null,
-  version: 1,
-  created_at: '2030-01-01T00:00:00Z',
-  updated_at: '2030-01-01T00:00:00Z',
-  created_by_id: null,
-  updated_by_id: null,
-  comment_count: 0,
-  ...extra,
-});
+const task = aTask;
 const page = (items: Task[], next: string | null = null): TaskPage => ({
   items,
   next_cursor: next,

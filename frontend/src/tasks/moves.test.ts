@@ -5,24 +5,10 @@ import { POSITION_GAP } from './board';
 import { taskKeys } from './hooks';
 import { moveToast } from './MoveNotice';
 import { movedPosition, refetchRenumbered, writeTask } from './moves';
+import { aTask } from './testing';
 
-const task = (id: string, status: Task['status'], position: number): Task => ({
-  id,
-  project_id: 'p',
-  title: `Task ${id}`,
-  description: '',
-  status,
-  position,
-  priority: 'medium',
-  assignee_id: null,
-  due_date: null,
-  version: 1,
-  created_at: '2030-01-01T00:00:00Z',
-  updated_at: '2030-01-01T00:00:00Z',
-  created_by_id: null,
-  updated_by_id: null,
-  comment_count: 0,
-});
+const task = (id: string, status: Task['status'], position: number): Task =>
+  aTask(id, status, { position });
 
 const G = POSITION_GAP;
 
