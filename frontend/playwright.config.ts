@@ -1,7 +1,7 @@
 // Browser tests (e2e/*.spec.ts) against the real local stack, through the local edge exactly as
 // users reach CloudFront, in Debian's Chromium (no browser download). See the README's "Test".
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_PATH } from './e2e/support/env';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/support/env';
 
 export default defineConfig({
   testDir: './e2e',
@@ -23,14 +23,7 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: {
       executablePath: CHROMIUM_PATH,
-      args: [
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     },
     viewport: { width: 1280, height: 900 },
     actionTimeout: 15_000,

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { type APIRequestContext, chromium, expect, test } from '@playwright/test';
 import lighthouse, { desktopConfig, type Flags, type Result } from 'lighthouse';
 import { ApiSession, type TokenPair } from '../e2e/support/api';
-import { CHROMIUM_PATH } from '../e2e/support/env';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/env';
 import { SESSION_COOKIE } from '../e2e/support/session';
 import { startStack } from '../e2e/support/stack';
 import { SESSION_HINT_COOKIE } from '../src/api/session';
@@ -148,15 +148,7 @@ test('Lighthouse: the login page and a signed-in board with 200 tasks', async ({
   // The browsers' flags of the e2e tests; Lighthouse opens its own tab over DevTools.
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: [
-      `--remote-debugging-port=${port}`,
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [`--remote-debugging-port=${port}`, ...CHROMIUM_ARGS],
   });
   const request = await playwright.request.newContext({ baseURL: stack.appUrl });
   try {

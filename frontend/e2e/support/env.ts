@@ -3,6 +3,16 @@
 /** Debian's Chromium: Playwright downloads no browser here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** Chromium's flags for the tests and the Lighthouse runs: quiet, no background traffic. */
+export const CHROMIUM_ARGS = [
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /**
  * Short access tokens, so the run crosses many expiries: every flow also exercises the
  * transparent refresh (and the refresh tests wait for one).

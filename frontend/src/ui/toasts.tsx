@@ -48,6 +48,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const toaster = useMemo(() => ({ show, dismiss }), [show, dismiss]);
   const notices = toasts.filter((t) => t.tone === 'notice');
   const problems = toasts.filter((t) => t.tone === 'problem');
+  const view = (toast: Toast) => (
+    <ToastView key={toast.id} toast={toast} held={held} onDismiss={() => dismiss(toast.key)} />
+  );
   return (
     <ToastContext.Provider value={toaster}>
       {children}
@@ -61,27 +64,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setHeld(false);
         }}
       >
-        <div role="status">
-          {notices.map((toast) => (
-            <ToastView
-              key={toast.id}
-              toast={toast}
-              held={held}
-              onDismiss={() => dismiss(toast.key)}
-            />
-          ))}
-        </div>
+        <div role="status">{notices.map(view)}</div>
         {/* A problem is an alert of its own: announced as it appears (alerts are). */}
-        <div>
-          {problems.map((toast) => (
-            <ToastView
-              key={toast.id}
-              toast={toast}
-              held={held}
-              onDismiss={() => dismiss(toast.key)}
-            />
-          ))}
-        </div>
+        <div>{problems.map(view)}</div>
       </section>
     </ToastContext.Provider>
   );
