@@ -35,6 +35,7 @@ import contextlib
 import dataclasses
 import datetime
 import json
+import math
 import os
 import platform
 import re
@@ -46,6 +47,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
@@ -60,7 +62,14 @@ import streams
 from taskapp.core.settings import Settings
 from taskapp_ops.dev import FAKE_AWS_CREDENTIALS
 from taskapp_ops.provision import migrate, provision_aws
-from taskapp_ops.services import ManagedProcess, free_port, local_stack
+from taskapp_ops.services import (
+    LocalStack,
+    ManagedProcess,
+    PostgresServer,
+    RedisServer,
+    free_port,
+    local_stack,
+)
 
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent / "docs"
@@ -169,12 +178,80 @@ class Runs:
     p50_ms: list[float] = field(default_factory=list)
     p99_ms: list[float] = field(default_factory=list)
     errors: list[float] = field(default_factory=list)
+    # CPU time per request (ms) of the server process and of the databases: what a request
+    # costs, which a shared machine disturbs far less than it does req/s and latency.
+    server_cpu_ms: list[float] = field(default_factory=list)
+    database_cpu_ms: list[float] = field(default_factory=list)
+    redis_cpu_ms: list[float] = field(default_factory=list)
 
     def add(self, figures: dict[str, float]) -> None:
         self.rps.append(figures["rps"])
         self.p50_ms.append(figures["p50_ms"])
         self.p99_ms.append(figures["p99_ms"])
         self.errors.append(figures["errors"])
+        self.server_cpu_ms.append(figures["server_cpu_ms"])
+        self.database_cpu_ms.append(figures["database_cpu_ms"])
+        self.redis_cpu_ms.append(figures["redis_cpu_ms"])
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far; 0 if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+
+def _cpu_seconds_of_tree(root: int) -> float:
+    """CPU time so far of `root` and its children (PostgreSQL: the postmaster's backends)."""
+    total = _cpu_seconds(root)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int(Path(entry, "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == root:
+            total += _cpu_seconds(int(entry.name))
+    return total
+
+
+@dataclass(frozen=True)
+class CpuMeter:
+    """CPU seconds of the bench's own PostgreSQL and Redis (not other stacks on the machine)."""
+
+    postmaster_pid: int | None  # None: a server the bench did not start (DATABASE_URL)
+    redis_pid: int | None
+
+    def snapshot(self, server_pid: int) -> tuple[float, float, float]:
+        """CPU seconds so far of the server, PostgreSQL and Redis."""
+        return (
+            _cpu_seconds(server_pid),
+            _cpu_seconds_of_tree(self.postmaster_pid) if self.postmaster_pid else math.nan,
+            _cpu_seconds(self.redis_pid) if self.redis_pid else math.nan,
+        )
+
+    @classmethod
+    def of(cls, stack: LocalStack) -> CpuMeter:
+        def pid(server: PostgresServer | RedisServer | None) -> int | None:
+            return server.process.pid if server and server.process else None
+
+        return cls(pid(stack.postgres), pid(stack.redis))
+
+
+def cpu_per_request(
+    before: tuple[float, float, float], after: tuple[float, float, float], requests: float
+) -> dict[str, float]:
+    server, database, redis = (
+        (end - start) * 1000 / max(requests, 1) for start, end in zip(before, after, strict=True)
+    )
+    return {"server_cpu_ms": server, "database_cpu_ms": database, "redis_cpu_ms": redis}
 
 
 def _latency_ms(output: str, label: str) -> float:
@@ -256,6 +333,8 @@ def _run_wrk(scenario: Scenario, seconds: int, connections: int) -> dict[str, fl
         progress(output)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
     assert rps, output
+    requests = re.search(r"(\d+) requests in", output)
+    assert requests, output
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
@@ -265,6 +344,7 @@ def _run_wrk(scenario: Scenario, seconds: int, connections: int) -> dict[str, fl
         errors += sum(int(group) for group in sockets.groups())
     return {
         "rps": float(rps.group(1)),
+        "requests": float(requests.group(1)),
         "p50_ms": _latency_ms(output, "50"),
         "p99_ms": _latency_ms(output, "99"),
         "errors": float(errors),
@@ -419,6 +499,12 @@ def _ratio(value: float, reference: float | None) -> str:
     return f"{ratio:.{digits}f}"
 
 
+def server_of(scenario: Scenario, processes: list[ManagedProcess]) -> ManagedProcess:
+    """The server process a scenario's requests go to (by its port)."""
+    port = urllib.parse.urlsplit(scenario.url).port
+    return next(process for process in processes if process.port == port)
+
+
 def render_table(
     results: dict[int, dict[str, Runs]], names: list[str], seconds: int, repetitions: int
 ) -> str:
@@ -428,13 +514,14 @@ def render_table(
         "Each figure: median [min-max] over the repetitions; /ceil and /floor divide the "
         "median by the ceiling's and the floor's median at the same connection count",
         "(req/s: higher is better, 1.0 = as fast; latency: lower is better, 1.0 = as fast). "
-        "errors = non-2xx + socket errors.",
+        "errors = non-2xx + socket errors. cpu/req, pg/req, redis: CPU ms per request (median) "
+        "of the server process, of PostgreSQL's processes and of Redis.",
     ]
     header = (
         f"{'scenario':34} {'req/s':>8} {'[min-max]':>13} {'/ceil':>7} {'/floor':>7} "
         f"{'p50 ms':>8} {'[min-max]':>13} {'/ceil':>7} {'/floor':>7} "
         f"{'p99 ms':>8} {'[min-max]':>13} {'/ceil':>7} {'/floor':>7} "
-        f"{'errors':>6} {'[min-max]':>9}"
+        f"{'errors':>6} {'[min-max]':>9} {'cpu/req':>7} {'pg/req':>7} {'redis':>7}"
     )
     for connections, by_name in results.items():
         ceiling, floor = by_name.get(CEILING), by_name.get(FLOOR)
@@ -454,6 +541,10 @@ def render_table(
                     f" {_ratio(median, ceil_value):>7} {_ratio(median, floor_value):>7}"
                 )
             row += f" {_median(runs.errors):6.0f} {_spread(runs.errors, 0):>9}"
+            row += "".join(
+                f" {_median(values):7.3f}"
+                for values in (runs.server_cpu_ms, runs.database_cpu_ms, runs.redis_cpu_ms)
+            )
             lines.append(row)
     return "\n".join(lines)
 
@@ -618,6 +709,7 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
         names_of_servers = ("bare", "floor", "api", "api_no_cache", *GRANIAN_SERVERS)
         ports = {name: free_port() for name in names_of_servers}
         logs = stack.data_root
+        cpu = CpuMeter.of(stack)
 
         def uvicorn(name: str, target: str) -> ManagedProcess:
             argv = [sys.executable, "-m", "uvicorn", "--app-dir", str(HERE), target]
@@ -784,15 +876,21 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
                 if repetition == 0:
                     wrk(scenario, warm_up, connections)
                 profiling = args.profile and args.profile in scenario.name and repetition == 0
-                target = processes[3] if "uncached" in scenario.name else processes[2]
+                target = server_of(scenario, processes)
+                assert target.pid is not None
+                cpu_before = cpu.snapshot(target.pid)
                 with profiled(target, scenario.name, connections, args.seconds, profiling):
                     figures = wrk(scenario, args.seconds, connections)
+                cpu_after = cpu.snapshot(target.pid)
+                figures |= cpu_per_request(cpu_before, cpu_after, figures["requests"])
                 results[connections].setdefault(scenario.name, Runs()).add(figures)
                 progress(
                     f"bench: [{step}/{len(plan)}] {connections} connections, run "
                     f"{repetition + 1}/{args.repetitions}, {scenario.name}: "
                     f"{figures['rps']:.0f} req/s, p99 {figures['p99_ms']:.1f} ms, "
-                    f"{figures['errors']:.0f} errors"
+                    f"{figures['errors']:.0f} errors; CPU per request: server "
+                    f"{figures['server_cpu_ms']:.3f} ms, PostgreSQL "
+                    f"{figures['database_cpu_ms']:.3f} ms, Redis {figures['redis_cpu_ms']:.3f} ms"
                 )
             if args.scale_sizes and (not args.only or "scale" in args.only):
                 scale_results = run_scale(args, endpoints.database_url, no_cache, token, warm_up)

@@ -37,6 +37,7 @@ from taskapp.invitations.delivery import invitation_sender
 from taskapp.invitations.router import router as invitations_router
 from taskapp.projects.router import router as projects_router
 from taskapp.tasks.cached_reads import CachedTaskReads
+from taskapp.tasks.hot_writes import HotTaskWrites
 from taskapp.tasks.router import router as tasks_router
 
 OPENAPI_URL = "/api/openapi.json"
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Innermost of ours: behind CORS, the deadline and the request context like the routes.
     app.add_middleware(CachedTaskReads, state=app.state)
+    app.add_middleware(HotTaskWrites, state=app.state)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import State
 
 from taskapp.auth.service import AuthService
 from taskapp.auth.sessions import revocations_for
@@ -35,17 +36,20 @@ TokensDep = Annotated[TokenService, Depends(get_token_service)]
 async def _authenticate(
     request: Request, credentials: HTTPAuthorizationCredentials | None
 ) -> AccessClaims:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Send an access token as 'Authorization: Bearer <token>'.")
+    return await authenticate(request.app.state, credentials.credentials)
+
+
+async def authenticate(state: State, token: str) -> AccessClaims:
     """The caller's verified claims from a valid access token of a live session; counts
     against the per-user limit. The session check and the rate-limit counting share one
     Redis round trip (auth/sessions.py). (Reads app.state directly: this runs on every
     request, and each sub-dependency costs.)"""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("Send an access token as 'Authorization: Bearer <token>'.")
-    state = request.app.state
     tokens: TokenService = state.tokens
     settings: Settings = state.settings
     limiter: RateLimiter = state.rate_limiter
-    claims = tokens.verify_access_token(credentials.credentials)
+    claims = tokens.verify_access_token(token)
     spend = limiter.begin(
         "api", str(claims.user_id), settings.rate_limit_api_per_user, settings.rate_limit_api_batch
     )

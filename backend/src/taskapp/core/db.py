@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Any, NoReturn
 
+import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event, func
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
@@ -65,6 +66,10 @@ def new_id() -> uuid.UUID:
 CONNECTIVITY_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError,
     InterfaceError,
+    asyncpg.InterfaceError,  # as SQLAlchemy's InterfaceError wraps it
+    # asyncpg's protocol out of step with the server, e.g. a FATAL "terminating connection"
+    # read between two statements while the server shuts down: the next one cannot start.
+    asyncpg.InternalClientError,
     PoolTimeoutError,
     OSError,
     asyncio.TimeoutError,
@@ -78,12 +83,16 @@ CONNECTIVITY_SQLSTATE_CLASSES = ("08", "57")
 
 
 def is_connectivity_error(exc: BaseException) -> bool:
+    """Through SQLAlchemy (a DBAPIError wrapping the driver's) or from asyncpg directly
+    (`Database.write`)."""
     if isinstance(exc, DBAPIError):
         if exc.connection_invalidated:
             return True
         sqlstate = getattr(exc.orig, "sqlstate", None)
-        if isinstance(sqlstate, str) and sqlstate.startswith(CONNECTIVITY_SQLSTATE_CLASSES):
-            return True
+    else:
+        sqlstate = getattr(exc, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate.startswith(CONNECTIVITY_SQLSTATE_CLASSES):
+        return True
     return isinstance(exc, CONNECTIVITY_ERRORS)
 
 
@@ -198,15 +207,23 @@ class Database:
 
     async def write(self, statement: str, parameters: Sequence[Any]) -> list[Sequence[Any]]:
         """Run one statement that writes (e.g. a CTE that checks access, writes and returns the
-        rows: tasks/service.py) in a transaction of its own, as `transaction` runs any: the
-        request's deadline up to COMMIT, COMMIT awaited whatever happens, the breaker. Not in
-        autocommit, which would save BEGIN and COMMIT: there the statement is its own COMMIT,
-        so one cancelled at the deadline (a silent database) could still commit after the
-        answer said 503, or its wait would have to outlast the deadline."""
-        async with self.transaction() as session:
-            connection = await session.connection()
-            result = await connection.exec_driver_sql(statement, tuple(parameters))
-            rows: list[Sequence[Any]] = list(result.all())
+        rows: tasks/service.py) in a transaction of its own, with the guarantees of
+        `transaction`: the request's deadline up to COMMIT, COMMIT awaited whatever happens, the
+        breaker. Not in autocommit, which would save BEGIN and COMMIT: there the statement is
+        its own COMMIT, so one cancelled at the deadline (a silent database) could still commit
+        after the answer said 503, or its wait would have to outlast the deadline.
+
+        On the pooled connection's driver (asyncpg) directly: for one statement an ORM session
+        only adds work (about a fifth of a task create's CPU in the API process; issue 9)."""
+        if not self.breaker.allow():
+            raise self.unavailable()
+        try:
+            async with self.engine.connect() as connection:
+                driver = (await connection.get_raw_connection()).driver_connection
+                rows = await _write_on(driver, statement, parameters, connection)
+        except BaseException as exc:
+            self._raise_verdict(exc)
+        self.breaker.record_success()
         return rows
 
     def _raise_verdict(self, exc: BaseException) -> NoReturn:
@@ -257,6 +274,34 @@ async def _commit_whatever_happens(session: AsyncSession) -> None:
         await asyncio.wait([commit])
         commit.result()
         raise
+
+
+async def _write_on(
+    driver: Any, statement: str, parameters: Sequence[Any], connection: AsyncConnection
+) -> list[Sequence[Any]]:
+    """BEGIN, the statement, COMMIT on an asyncpg connection, as `Database.transaction` runs a
+    unit of work; a connection left in doubt (a failed ROLLBACK) is discarded from the pool."""
+    try:
+        async with asyncio.timeout_at(request_deadline()):
+            await driver.execute("BEGIN")
+            rows: list[Sequence[Any]] = await driver.fetch(statement, *parameters)
+    except BaseException:
+        try:
+            await asyncio.wait_for(driver.execute("ROLLBACK"), timeout=1.0)
+        except Exception:  # broken already: the pool must not reuse it
+            await connection.invalidate()
+        raise
+    commit = asyncio.ensure_future(driver.execute("COMMIT"))
+    try:
+        await asyncio.shield(commit)
+    except asyncio.CancelledError:
+        await asyncio.wait([commit])
+        commit.result()
+        raise
+    except BaseException:
+        await connection.invalidate()
+        raise
+    return rows
 
 
 async def _rollback_quietly(session: AsyncSession) -> None:

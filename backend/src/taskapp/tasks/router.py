@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from taskapp.attachments import storage as attachment_storage
 from taskapp.auth.dependencies import CurrentUserId
 from taskapp.core.aws import AwsDep
-from taskapp.core.cache import CacheDep, Slot, project_members_key, project_tasks_key
+from taskapp.core.cache import Cache, CacheDep, Slot, project_members_key, project_tasks_key
 from taskapp.core.db import DatabaseDep, DbSession, after_commit
 from taskapp.core.errors import (
     PROJECT_ERRORS,
@@ -24,11 +24,12 @@ from taskapp.core.errors import (
 )
 from taskapp.core.responses import JsonResponse
 from taskapp.core.schemas import omit_null
-from taskapp.events.hub import EventHubDep
+from taskapp.events.hub import EventHub, EventHubDep
 from taskapp.projects.dependencies import (
     PROJECT_NOT_FOUND,
     ProjectViewer,
     ProjectWriter,
+    UncheckedAccess,
     UncheckedWriter,
 )
 from taskapp.projects.models import Role
@@ -74,8 +75,9 @@ def _if_match_schema(schema: dict[str, Any]) -> None:
     schema["pattern"] = r'^(W/)?"[0-9]{1,10}"$|^[0-9]{1,10}$'  # larger than int4: 400 too
 
 
+MAX_IF_MATCH_LENGTH = 64
 _IF_MATCH = Header(
-    max_length=64,
+    max_length=MAX_IF_MATCH_LENGTH,
     description='The task\'s ETag as you read it: its version in quotes, e.g. `"3"`.',
     json_schema_extra=_if_match_schema,
 )
@@ -207,7 +209,14 @@ async def count_tasks(
 async def create_task(
     body: TaskCreate, access: UncheckedWriter, cache: CacheDep, events: EventHubDep
 ) -> JsonResponse:
-    # One statement checks the caller's role and writes (tasks/service.py).
+    return await created_response(access, body, cache, events)
+
+
+async def created_response(
+    access: UncheckedAccess, body: TaskCreate, cache: Cache, events: EventHub
+) -> JsonResponse:
+    """`create_task`'s answer, also given by the hot path of writes (tasks/hot_writes.py).
+    One statement checks the caller's role and writes (tasks/service.py)."""
     task = await tasks.create_task(access, body, cache, events)
     return JsonResponse(task.body, status_code=201, headers={"ETag": etag(task.version)})
 
@@ -253,6 +262,19 @@ async def update_task(
         await access.check()  # a stranger or a viewer is refused as such first
         raise
     assert version is not None  # noqa: S101 - required=True raises instead
+    return await updated_response(access, task_id, version, body, cache, events)
+
+
+async def updated_response(
+    access: UncheckedAccess,
+    task_id: uuid.UUID,
+    version: int,
+    body: TaskUpdate,
+    cache: Cache,
+    events: EventHub,
+) -> JsonResponse:
+    """`update_task`'s answer once the If-Match is read, also given by the hot path of writes
+    (tasks/hot_writes.py)."""
     task = await tasks.update_task(access, task_id, version, body, cache, events)
     return JsonResponse(task.body, headers={"ETag": etag(task.version)})
 
