@@ -3,7 +3,9 @@ and the security headers from the one JSON file shared with Terraform."""
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,10 +14,13 @@ import pytest
 
 from taskapp_ops.edge import (
     DEFAULT_HEADERS_FILE,
+    EVENTS_PATH_PATTERN,
     IMMUTABLE,
     NO_CACHE,
     create_app,
     load_security_headers,
+    negotiated_encoding,
+    path_pattern_regex,
 )
 
 S3 = "http://127.0.0.1:4566"
@@ -254,7 +259,7 @@ def test_dev_gives_the_api_and_the_edge_one_generated_origin_secret() -> None:
 
 
 @pytest.mark.parametrize(("accepted", "encoding"), [("br, gzip", "br"), ("gzip", "gzip")])
-async def test_the_site_is_compressed_as_cloudfront_does_and_the_api_is_not(
+async def test_the_site_is_compressed_as_cloudfront_does(
     dist: Path, client: httpx.AsyncClient, accepted: str, encoding: str
 ) -> None:
     bundle = "const board = " + json.dumps(["a task title"] * 400) + ";\n"
@@ -265,7 +270,131 @@ async def test_the_site_is_compressed_as_cloudfront_does_and_the_api_is_not(
     assert int(asset.headers["content-length"]) < len(bundle) / 5
     small = await client.get("/favicon.svg", headers={"Accept-Encoding": accepted})
     assert "content-encoding" not in small.headers  # under CloudFront's 1,000-byte floor
-    api = await client.post(
-        "/api/tasks", content=b"x" * 5000, headers={"Accept-Encoding": accepted}
-    )
-    assert api.status_code == 201 and "content-encoding" not in api.headers
+
+
+# ADR 0107: the API's JSON compressed as CloudFront compresses it (its API behaviours' cache
+# policies enable gzip and Brotli), never its live-update streams (ADR 0104).
+BOARD_PAGE = json.dumps(
+    {"items": [{"id": n, "title": f"task {n}", "status": "todo"} for n in range(200)]}
+).encode()
+
+
+async def _api_origin(request: httpx.Request) -> httpx.Response:
+    """A stand-in API: what each path answers, with the headers a real one sends."""
+    await request.aread()
+    json_type = "application/json"
+    answers: dict[str, tuple[str, bytes, dict[str, str]]] = {
+        "/api/projects/p1/tasks": (json_type, BOARD_PAGE, {"etag": '"7"'}),
+        "/api/projects/p1/tasks/t1": (json_type, b'{"id": "t1", "version": 7}', {"etag": '"7"'}),
+        "/api/weak": (json_type, BOARD_PAGE, {"etag": 'W/"7"'}),
+        "/api/invalid-etag": (json_type, BOARD_PAGE, {"etag": "7"}),
+        "/api/projects/p1/events": ("text/event-stream", b": ping\n\n" * 500, {}),
+        "/api/blob": ("application/octet-stream", BOARD_PAGE, {}),
+        "/api/encoded": (json_type, gzip.compress(BOARD_PAGE), {"content-encoding": "gzip"}),
+        "/api/huge": (json_type, b" " * 10_000_001, {}),
+    }
+    if request.url.path == "/api/unsized":  # streamed: no Content-Length, as CloudFront needs
+        return httpx.Response(
+            200,
+            headers={"content-type": json_type, "cache-control": "no-store"},
+            stream=httpx.ByteStream(BOARD_PAGE),
+        )
+    content_type, body, extra = answers[request.url.path]
+    headers = {
+        "content-type": content_type,
+        "content-length": str(len(body)),
+        "cache-control": "no-store",
+        **extra,
+    }
+    return httpx.Response(200, headers=headers, stream=httpx.ByteStream(body))
+
+
+@pytest.fixture
+async def api_client(dist: Path) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(dist, "http://api", {}, httpx.MockTransport(_api_origin))
+    async with _client(app) as http:
+        yield http
+
+
+@pytest.mark.parametrize(
+    ("accepted", "encoding"),
+    [("gzip, deflate, br, zstd", "br"), ("br", "br"), ("gzip, deflate", "gzip"), ("gzip", "gzip")],
+)
+async def test_api_json_is_compressed_as_cloudfront_does(
+    api_client: httpx.AsyncClient, accepted: str, encoding: str
+) -> None:
+    response = await api_client.get("/api/projects/p1/tasks", headers={"Accept-Encoding": accepted})
+    assert response.status_code == 200
+    assert response.headers["content-encoding"] == encoding
+    assert int(response.headers["content-length"]) < len(BOARD_PAGE) / 5
+    assert response.content == BOARD_PAGE  # httpx decodes both
+    # Never stored on the way, as the API asked; CloudFront weakens a strong ETag it
+    # compressed (the API's If-Match takes W/"7" as "7").
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["etag"] == 'W/"7"'
+    assert "accept-encoding" in response.headers["vary"].lower()
+
+
+async def test_api_etags_on_compressed_answers_follow_cloudfront(
+    api_client: httpx.AsyncClient,
+) -> None:
+    weak = await api_client.get("/api/weak", headers={"Accept-Encoding": "br"})
+    assert weak.headers["content-encoding"] == "br" and weak.headers["etag"] == 'W/"7"'
+    invalid = await api_client.get("/api/invalid-etag", headers={"Accept-Encoding": "br"})
+    assert invalid.headers["content-encoding"] == "br" and "etag" not in invalid.headers
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("/api/projects/p1/tasks/t1", "under 1,000 bytes"),
+        ("/api/projects/p1/events", "the live-update stream (ADR 0104)"),
+        ("/api/blob", "a content type CloudFront does not compress"),
+        ("/api/unsized", "no Content-Length"),
+        ("/api/huge", "over 10,000,000 bytes"),
+    ],
+)
+async def test_api_answers_cloudfront_would_not_compress_pass_unchanged(
+    api_client: httpx.AsyncClient, path: str, why: str
+) -> None:
+    response = await api_client.get(path, headers={"Accept-Encoding": "br, gzip"})
+    assert response.status_code == 200, why
+    assert "content-encoding" not in response.headers, why
+    assert response.headers.get("etag") in {None, '"7"'}, why
+
+
+async def test_api_answers_already_encoded_or_not_asked_for_pass_unchanged(
+    api_client: httpx.AsyncClient,
+) -> None:
+    encoded = await api_client.get("/api/encoded", headers={"Accept-Encoding": "br, gzip"})
+    assert encoded.headers["content-encoding"] == "gzip"
+    assert encoded.content == BOARD_PAGE  # compressed once, by the origin
+    for accepted in ("identity", "deflate", "br;q=0, gzip;q=0"):
+        plain = await api_client.get(
+            "/api/projects/p1/tasks", headers={"Accept-Encoding": accepted}
+        )
+        assert "content-encoding" not in plain.headers, accepted
+        assert plain.content == BOARD_PAGE
+        assert plain.headers["etag"] == '"7"'
+    head = await api_client.head("/api/projects/p1/tasks", headers={"Accept-Encoding": "br"})
+    assert "content-encoding" not in head.headers
+
+
+def test_http_1_0_gets_nothing_compressed_and_brotli_wins() -> None:
+    assert negotiated_encoding("gzip, br") == "br"
+    assert negotiated_encoding("GZIP;q=0.5") == "gzip"
+    assert negotiated_encoding("br;q=0.0, gzip") == "gzip"
+    assert negotiated_encoding("gzip, br", http_version="1.0") is None
+
+
+def test_the_uncompressed_path_is_the_terraform_events_behaviour() -> None:
+    """The local edge leaves uncompressed what CloudFront's events behaviour leaves
+    uncompressed: the edge module's `api_events_path_pattern`, matched as CloudFront does."""
+    variables = (DEFAULT_HEADERS_FILE.parent / "variables.tf").read_text()
+    block = variables.split('variable "api_events_path_pattern"', 1)[1]
+    default = re.search(r'default\s*=\s*"([^"]+)"', block)
+    assert default is not None and default.group(1) == EVENTS_PATH_PATTERN
+    pattern = path_pattern_regex(EVENTS_PATH_PATTERN)
+    assert pattern.match("/api/projects/0b6f-11/events")
+    assert not pattern.match("/api/projects/0b6f-11/events/x")
+    assert not pattern.match("/api/projects/0b6f-11/tasks")

@@ -6,6 +6,9 @@ data "aws_cloudfront_cache_policy" "caching_optimized" {
   name = "Managed-CachingOptimized"
 }
 
+# Only the live-update streams: all three TTLs 0 switch caching off, and with it CloudFront's
+# compression (ADR 0104 wants the streams uncompressed). The rest of the API uses the
+# cache policies below (ADR 0107).
 data "aws_cloudfront_cache_policy" "caching_disabled" {
   name = "Managed-CachingDisabled"
 }
@@ -359,8 +362,8 @@ resource "aws_cloudfront_response_headers_policy" "security" {
 # What reaches the API: every viewer header and query string except Host (the ALB
 # certificate is for the origin name, not the site name), as the managed
 # AllViewerExceptHostHeader policy, but cookies only where the API reads one: the session
-# cookie (the refresh token, ADR 0074) on the auth routes. Neither is cached
-# (CachingDisabled on both behaviours).
+# cookie (the refresh token, ADR 0074) on the auth routes. Nothing is cached (the cache
+# policies below).
 ################################################################################
 
 resource "aws_cloudfront_origin_request_policy" "api" {
@@ -406,6 +409,94 @@ resource "aws_cloudfront_origin_request_policy" "api_auth" {
 
   query_strings_config {
     query_string_behavior = "all"
+  }
+}
+
+################################################################################
+# API cache policies (ADR 0107): compressed, never cached.
+#
+# CloudFront compresses only where the behaviour's cache policy enables gzip/Brotli, and it
+# refuses those settings on a policy whose three TTLs are all 0 (Managed-CachingDisabled).
+# So these policies keep minimum and default TTL at 0 and the maximum at 1 second, the least
+# that leaves the compression settings available:
+# - minimum TTL 0: the API's `Cache-Control: no-store` (every response, core/middleware.py)
+#   is obeyed, so nothing is stored and no two requests are collapsed into one answer (a
+#   minimum above 0 would cache even `no-store`/`private`);
+# - default TTL 0: a response without Cache-Control or Expires is not kept either;
+# - maximum TTL 1: a response that asks for caching (`max-age`, `s-maxage`, `Expires`) is kept
+#   for a second at most.
+# Defence in depth, should an answer ever be kept: the cache key holds everything that tells
+# one caller from another: the Authorization header (CloudFront passes it to the origin only
+# through the cache key once caching is not disabled), every query string and, on the auth
+# routes, the session cookie. Requests of two users never share a key.
+################################################################################
+
+locals {
+  # Seconds. Not variables: raising them would let CloudFront keep per-user answers.
+  api_min_ttl     = 0
+  api_default_ttl = 0
+  api_max_ttl     = 1
+}
+
+resource "aws_cloudfront_cache_policy" "api" {
+  name        = "${var.name}-api-never-cached"
+  comment     = "API: never cached (TTL 0/0/1, Authorization and query in the key), compressed"
+  min_ttl     = local.api_min_ttl
+  default_ttl = local.api_default_ttl
+  max_ttl     = local.api_max_ttl
+
+  parameters_in_cache_key_and_forwarded_to_origin {
+    enable_accept_encoding_brotli = true
+    enable_accept_encoding_gzip   = true
+
+    headers_config {
+      header_behavior = "whitelist"
+
+      headers {
+        items = ["Authorization"]
+      }
+    }
+
+    cookies_config {
+      cookie_behavior = "none"
+    }
+
+    query_strings_config {
+      query_string_behavior = "all"
+    }
+  }
+}
+
+resource "aws_cloudfront_cache_policy" "api_auth" {
+  name        = "${var.name}-api-auth-never-cached"
+  comment     = "API auth routes: as ${var.name}-api-never-cached, plus the session cookie in the key"
+  min_ttl     = local.api_min_ttl
+  default_ttl = local.api_default_ttl
+  max_ttl     = local.api_max_ttl
+
+  parameters_in_cache_key_and_forwarded_to_origin {
+    enable_accept_encoding_brotli = true
+    enable_accept_encoding_gzip   = true
+
+    headers_config {
+      header_behavior = "whitelist"
+
+      headers {
+        items = ["Authorization"]
+      }
+    }
+
+    cookies_config {
+      cookie_behavior = "whitelist"
+
+      cookies {
+        items = [var.session_cookie_name]
+      }
+    }
+
+    query_strings_config {
+      query_string_behavior = "all"
+    }
   }
 }
 
@@ -754,15 +845,16 @@ resource "aws_cloudfront_distribution" "this" {
     }
   }
 
-  # The API: never cached. First match wins, so the live-update streams (never compressed:
-  # an event must leave at once, not wait to fill a compression block; ADR 0104) and the auth
-  # routes (which alone get the session cookie) come before the rest of the API. A stream's
-  # heartbeat (APP_EVENTS_HEARTBEAT_SECONDS, 15 s) keeps it inside api_origin_read_timeout.
+  # The API: never cached. First match wins, so the live-update streams (CachingDisabled, so
+  # never compressed: an event must leave at once, not wait to fill a compression block;
+  # ADR 0104) and the auth routes (which alone get the session cookie) come before the rest
+  # of the API, whose JSON CloudFront compresses (ADR 0107). A stream's heartbeat
+  # (APP_EVENTS_HEARTBEAT_SECONDS, 15 s) keeps it inside api_origin_read_timeout.
   dynamic "ordered_cache_behavior" {
     for_each = [
-      { path_pattern = var.api_events_path_pattern, origin_request_policy_id = aws_cloudfront_origin_request_policy.api.id, compress = false },
-      { path_pattern = var.api_auth_path_pattern, origin_request_policy_id = aws_cloudfront_origin_request_policy.api_auth.id, compress = true },
-      { path_pattern = var.api_path_pattern, origin_request_policy_id = aws_cloudfront_origin_request_policy.api.id, compress = true },
+      { path_pattern = var.api_events_path_pattern, cache_policy_id = data.aws_cloudfront_cache_policy.caching_disabled.id, origin_request_policy_id = aws_cloudfront_origin_request_policy.api.id, compress = false },
+      { path_pattern = var.api_auth_path_pattern, cache_policy_id = aws_cloudfront_cache_policy.api_auth.id, origin_request_policy_id = aws_cloudfront_origin_request_policy.api_auth.id, compress = true },
+      { path_pattern = var.api_path_pattern, cache_policy_id = aws_cloudfront_cache_policy.api.id, origin_request_policy_id = aws_cloudfront_origin_request_policy.api.id, compress = true },
     ]
     content {
       path_pattern               = ordered_cache_behavior.value.path_pattern
@@ -771,7 +863,7 @@ resource "aws_cloudfront_distribution" "this" {
       allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
       cached_methods             = ["GET", "HEAD"]
       compress                   = ordered_cache_behavior.value.compress
-      cache_policy_id            = data.aws_cloudfront_cache_policy.caching_disabled.id
+      cache_policy_id            = ordered_cache_behavior.value.cache_policy_id
       origin_request_policy_id   = ordered_cache_behavior.value.origin_request_policy_id
       response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
     }

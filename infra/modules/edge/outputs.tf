@@ -8,6 +8,14 @@ output "api_url" {
   value       = "https://${var.domain_name}${trimsuffix(var.api_path_pattern, "*")}"
 }
 
+output "api_cache_policy_ids" {
+  description = "IDs of the API's cache policies (never cached, compressed; ADR 0107), by behaviour: `api` (api_path_pattern) and `api_auth` (api_auth_path_pattern)."
+  value = {
+    api      = aws_cloudfront_cache_policy.api.id
+    api_auth = aws_cloudfront_cache_policy.api_auth.id
+  }
+}
+
 output "distribution_id" {
   description = "ID of the CloudFront distribution (invalidations)."
   value       = aws_cloudfront_distribution.this.id

@@ -58,13 +58,13 @@ variable "origin_verify_header" {
 }
 
 variable "api_path_pattern" {
-  description = "Path pattern routed to the API origin (never cached)."
+  description = "Path pattern routed to the API origin: never cached, compressed by CloudFront (ADR 0107)."
   type        = string
   default     = "/api/*"
 }
 
 variable "api_events_path_pattern" {
-  description = "Path pattern of the API's live-update streams (Server-Sent Events; ADR 0104): never cached, never compressed. Within api_path_pattern."
+  description = "Path pattern of the API's live-update streams (Server-Sent Events; ADR 0104): never cached, never compressed (managed CachingDisabled). Within api_path_pattern."
   type        = string
   default     = "/api/projects/*/events"
 

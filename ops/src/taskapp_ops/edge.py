@@ -16,19 +16,27 @@
   contain `{s3_origin}`, replaced by the origin the browser uploads to (locally the emulator).
 - Cache headers as the deploy tool sets them on S3 objects: content-hashed files under
   `/assets/` are immutable for a year, everything else (`index.html` first) is `no-cache`.
+- Compression as CloudFront's: Brotli where the client accepts it, gzip otherwise, from 1,000
+  bytes up. The site through BrotliMiddleware; the API (ADR 0107) by CloudFront's rules: the
+  content types it compresses, 1,000 to 10,000,000 bytes, a Content-Length and no
+  Content-Encoding from the origin, a strong ETag turned weak; never the live-update streams
+  (`/api/projects/*/events`, ADR 0104), which pass untouched.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import itertools
 import json
 import os
+import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import brotli  # type: ignore[import-untyped]
 import httpx
 from brotli_asgi import BrotliMiddleware
 from starlette.applications import Starlette
@@ -51,10 +59,67 @@ DEFAULT_HEADERS_FILE = REPO_ROOT / "infra" / "modules" / "edge" / "security_head
 S3_ORIGIN_PLACEHOLDER = "{s3_origin}"
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-# CloudFront compresses objects from 1,000 bytes up; quality 5 is a fast setting for
-# compressing on every request (CloudFront's own level is not published).
+# CloudFront compresses objects from 1,000 to 10,000,000 bytes; quality 5 (gzip level 6) is a
+# fast setting for compressing on every request (CloudFront's own level is not published).
 COMPRESSION_MINIMUM_BYTES = 1000
+COMPRESSION_MAXIMUM_BYTES = 10_000_000
 COMPRESSION_QUALITY = 5
+GZIP_LEVEL = 6
+# The Content-Type values CloudFront compresses ("File types that CloudFront compresses", in
+# its developer guide's "Serve compressed files"); text/event-stream is not one of them.
+COMPRESSIBLE_TYPES = frozenset(
+    {
+        "application/dash+xml",
+        "application/eot",
+        "application/font",
+        "application/font-sfnt",
+        "application/javascript",
+        "application/json",
+        "application/opentype",
+        "application/otf",
+        "application/pkcs7-mime",
+        "application/protobuf",
+        "application/rss+xml",
+        "application/truetype",
+        "application/ttf",
+        "application/vnd.apple.mpegurl",
+        "application/vnd.ms-fontobject",
+        "application/xhtml+xml",
+        "application/xml",
+        "application/x-font-opentype",
+        "application/x-font-truetype",
+        "application/x-font-ttf",
+        "application/x-httpd-cgi",
+        "application/x-javascript",
+        "application/x-mpegurl",
+        "application/x-opentype",
+        "application/x-otf",
+        "application/x-perl",
+        "application/x-ttf",
+        "font/eot",
+        "font/opentype",
+        "font/otf",
+        "font/ttf",
+        "image/svg+xml",
+        "text/css",
+        "text/csv",
+        "text/html",
+        "text/javascript",
+        "text/js",
+        "text/plain",
+        "text/richtext",
+        "text/tab-separated-values",
+        "text/xml",
+        "text/x-component",
+        "text/x-java-source",
+        "text/x-script",
+        "vnd.apple.mpegurl",
+    }
+)
+# The edge module's `api_events_path_pattern`: the live-update streams' behaviour, which keeps
+# CachingDisabled and so is never compressed (ADR 0104). ops/tests/test_edge.py checks that
+# it is the Terraform default.
+EVENTS_PATH_PATTERN = "/api/projects/*/events"
 NO_CACHE = "no-cache"
 HASHED_ASSETS_PREFIX = "/assets/"
 
@@ -99,6 +164,67 @@ def cache_control_for(path: str) -> str:
     return IMMUTABLE if path.startswith(HASHED_ASSETS_PREFIX) else NO_CACHE
 
 
+def path_pattern_regex(pattern: str) -> re.Pattern[str]:
+    """A CloudFront behaviour's path pattern as a regex: `*` is any run of characters (`/`
+    included), `?` exactly one."""
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile("^" + "".join(parts) + "$")
+
+
+def negotiated_encoding(accept_encoding: str, http_version: str = "1.1") -> str | None:
+    """`br` or `gzip` as CloudFront picks them (Brotli when the client takes both), or None:
+    an HTTP/1.0 request, or a client that takes neither (q=0 refuses one)."""
+    if http_version == "1.0":
+        return None
+    accepted = set()
+    for item in accept_encoding.split(","):
+        name, _, parameters = item.partition(";")
+        weight = parameters.strip().lower().replace(" ", "")
+        if weight.startswith("q=") and weight[2:].rstrip("0").rstrip(".") in {"", "0"}:
+            continue
+        accepted.add(name.strip().lower())
+    for encoding in ("br", "gzip"):
+        if encoding in accepted:
+            return encoding
+    return None
+
+
+def compressible(headers: httpx.Headers) -> bool:
+    """Whether CloudFront would compress a response with these headers: not already encoded,
+    a content type on its list, and a Content-Length from 1,000 to 10,000,000 bytes."""
+    if "content-encoding" in headers:
+        return False
+    media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type not in COMPRESSIBLE_TYPES:
+        return False
+    length = headers.get("content-length", "")
+    if not length.isdigit():
+        return False
+    return COMPRESSION_MINIMUM_BYTES <= int(length) <= COMPRESSION_MAXIMUM_BYTES
+
+
+def compress(body: bytes, encoding: str) -> bytes:
+    if encoding == "br":
+        compressed: bytes = brotli.compress(
+            body, mode=brotli.MODE_TEXT, quality=COMPRESSION_QUALITY
+        )
+        return compressed
+    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def weakened_etag(value: str) -> str | None:
+    """CloudFront's ETag on a response it compressed: a strong one turns weak, a weak one
+    stays, an invalid one (neither `"` nor `W/` first) is dropped."""
+    if value.startswith("W/"):
+        return value
+    if value.startswith('"'):
+        return "W/" + value
+    return None
+
+
+UNCOMPRESSED_API = path_pattern_regex(EVENTS_PATH_PATTERN)
+
+
 class SecurityHeadersMiddleware:
     """Adds (and overrides, as the CloudFront policy does) the security headers."""
 
@@ -120,6 +246,46 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def api_encoding(request: Request, response: httpx.Response) -> str | None:
+    """The encoding CloudFront would compress this API answer with, or None: never the
+    live-update streams' behaviour, never an answer without a body."""
+    if (
+        request.method == "HEAD"
+        or response.status_code in {204, 304}
+        or UNCOMPRESSED_API.match(request.url.path)
+        or not compressible(response.headers)
+    ):
+        return None
+    return negotiated_encoding(
+        request.headers.get("accept-encoding", ""), request.scope.get("http_version", "")
+    )
+
+
+async def compressed_response(
+    response: httpx.Response, headers: Sequence[tuple[str, str]], encoding: str
+) -> Response:
+    """The origin's whole answer compressed, as CloudFront sends it (it knows the length
+    beforehand: at most 10,000,000 bytes): Content-Encoding, the new length, a weak ETag, and
+    `Vary: Accept-Encoding`."""
+    try:
+        body = await response.aread()
+    finally:
+        await response.aclose()
+    kept: list[tuple[str, str]] = []
+    for name, value in headers:
+        if name.lower() != "etag":
+            kept.append((name, value))
+        elif (weak := weakened_etag(value)) is not None:
+            kept.append((name, weak))
+    if not any(k.lower() == "vary" and "accept-encoding" in v.lower() for k, v in kept):
+        kept.append(("vary", "Accept-Encoding"))
+    content = compress(body, encoding)
+    kept += [("content-encoding", encoding), ("content-length", str(len(content)))]
+    compressed = Response(content, status_code=response.status_code)
+    compressed.raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in kept]
+    return compressed
 
 
 def _resolve_static(dist: Path, url_path: str) -> Path | None:
@@ -206,6 +372,8 @@ def create_app(
         response_headers = [
             (k, v) for k, v in response.headers.multi_items() if k.lower() not in NOT_FORWARDED_BACK
         ]
+        if (encoding := api_encoding(request, response)) is not None:
+            return await compressed_response(response, response_headers, encoding)
 
         async def body_iter() -> AsyncIterator[bytes]:
             async for chunk in response.aiter_raw():
@@ -250,8 +418,8 @@ def create_app(
     middleware = [
         Middleware(SecurityHeadersMiddleware, headers=security_headers),
         # As CloudFront: the site compressed with Brotli where the browser accepts it, gzip
-        # otherwise (CachingOptimized enables both); the API not at all (its behaviours use
-        # CachingDisabled, which compresses nothing; the events stream must not be held back).
+        # otherwise (CachingOptimized enables both). The API is compressed by `proxy` itself,
+        # by CloudFront's rules (ADR 0107), and its events streams not at all (ADR 0104).
         Middleware(
             BrotliMiddleware,
             quality=COMPRESSION_QUALITY,
