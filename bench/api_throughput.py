@@ -60,6 +60,7 @@ import scale
 import streams
 
 from taskapp.core.settings import Settings
+from taskapp.tasks.repository import encode_cursor
 from taskapp_ops.dev import FAKE_AWS_CREDENTIALS
 from taskapp_ops.provision import migrate, provision_aws
 from taskapp_ops.services import (
@@ -765,6 +766,17 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
             for i in range(2 * max([*write_counts, 1])):
                 call(base, "POST", f"/api/projects/{update}/tasks", {"title": f"U {i}"}, token)
             tasks_file = Path(scratch) / "tasks.txt"
+            # Cursors of the default sort (newest first) that lie after every instant a task
+            # can have, each with its own id: each names the first page, and each request of
+            # the uncached scenarios reads PostgreSQL itself (bench/get_rotating.lua).
+            cursors_file = Path(scratch) / "cursors.txt"
+            far_future = "9999-12-01T00:00:00+00:00"
+            cursors_file.write_text(
+                "".join(
+                    f"{encode_cursor('-created_at', far_future, uuid.uuid4())}\n"
+                    for _ in range(1024)
+                )
+            )
 
             def refresh_tasks_file() -> None:
                 """Current versions of the tasks to update, read from PostgreSQL once they stop
@@ -800,8 +812,20 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
                 Scenario(FLOOR, floor_url, token),
                 Scenario("/healthz", f"{base}/healthz"),
                 Scenario("page of 50, cached", f"{base}{reads}?limit=50", token),
-                Scenario("page of 50, uncached", f"{no_cache}{reads}?limit=50", token),
-                Scenario("page of 100, uncached", f"{no_cache}{reads}?limit=100", token),
+                Scenario(
+                    "page of 50, uncached",
+                    f"{no_cache}{reads}?limit=50",
+                    token,
+                    "get_rotating.lua",
+                    (str(cursors_file),),
+                ),
+                Scenario(
+                    "page of 100, uncached",
+                    f"{no_cache}{reads}?limit=100",
+                    token,
+                    "get_rotating.lua",
+                    (str(cursors_file),),
+                ),
                 Scenario(
                     "create task (POST)",
                     f"{base}/api/projects/{write}/tasks",

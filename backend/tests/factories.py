@@ -133,13 +133,22 @@ def assert_error(response: httpx.Response, status: int, code: str | None = None)
     return body
 
 
+def _wait_for_a_fresh_rate_window(seconds_needed: float) -> float:
+    """Seconds to wait before a rate window with `seconds_needed` left (0: this one)."""
+    left = WINDOW_SECONDS - time.time() % WINDOW_SECONDS
+    return left + 0.05 if left < seconds_needed else 0.0
+
+
 async def in_a_fresh_rate_window(seconds_needed: float = 20.0) -> None:
     """Rate limits count in fixed one-minute windows (core/ratelimit.py): a test that spends
     a limit and expects the next request refused must not straddle a window's end, where the
     count starts again. Wait for the next window if this one ends too soon."""
-    left = WINDOW_SECONDS - time.time() % WINDOW_SECONDS
-    if left < seconds_needed:
-        await asyncio.sleep(left + 0.05)
+    await asyncio.sleep(_wait_for_a_fresh_rate_window(seconds_needed))
+
+
+def in_a_fresh_rate_window_blocking(seconds_needed: float = 20.0) -> None:
+    """As `in_a_fresh_rate_window`, for a test that is not a coroutine."""
+    time.sleep(_wait_for_a_fresh_rate_window(seconds_needed))
 
 
 async def login_past_the_account_limit(client: httpx.AsyncClient, settings: Any) -> httpx.Response:

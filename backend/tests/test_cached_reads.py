@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from taskapp.tasks.cached_reads import Stats
 from tests.conftest import Stack
-from tests.factories import Team, assert_error, create_task, make_team
+from tests.factories import Team, assert_error, create_task, in_a_fresh_rate_window, make_team
 from tests.partition import serving, settings_with
 
 
@@ -102,6 +102,7 @@ async def test_each_read_counts_once_against_the_rate_limit(stack: Stack) -> Non
     limit would bite early. Batch 1: every request is counted in Redis."""
     limit = 6
     settings = settings_with(stack.settings, rate_limit_api_per_user=limit, rate_limit_api_batch=1)
+    await in_a_fresh_rate_window()
     async with serving(settings) as (app, client):
         team = await _team_with_tasks(client, count=1)
         tasks = f"/api/projects/{team.project_id}/tasks"
@@ -165,3 +166,29 @@ async def test_filtered_counts_from_the_hot_path_are_the_routes_and_differ_per_f
     await create_task(client, team.project_id, team.owner, title="Home again", priority="urgent")
     after = (await client.get(f"{counts}?q=hom", headers=team.member.headers)).json()
     assert after == {"todo": 2, "in_progress": 1, "done": 0, "total": 3}
+
+
+async def test_a_plain_miss_is_answered_the_full_way_without_the_router(stack: Stack) -> None:
+    """With the cache off every plain read misses: the hot path answers it as the route does
+    (`authenticate`, then `list_tasks` or `count_tasks`), errors included; only a read that is
+    not plain reaches the route."""
+    settings = settings_with(stack.settings, cache_reads=False)
+    async with serving(settings) as (app, client):
+        team = await _team_with_tasks(client, count=2)
+        tasks = f"/api/projects/{team.project_id}/tasks"
+        stats = _stats(app)
+        loaded, passed = stats.loaded, stats.passed
+        page = await client.get(f"{tasks}?limit=1", headers=team.viewer.headers)
+        assert page.status_code == 200, page.text
+        assert [t["title"] for t in page.json()["items"]] == ["Task 1"]
+        assert page.json()["next_cursor"]
+        counts = await client.get(f"{tasks}/counts", headers=team.viewer.headers)
+        assert counts.json() == {"todo": 2, "in_progress": 0, "done": 0, "total": 2}
+        assert_error(await client.get(tasks, headers=team.stranger.headers), 404)
+        forged = {"Authorization": team.member.headers["Authorization"][:-4] + "AAAA"}
+        assert_error(await client.get(tasks, headers=forged), 401)
+        assert (stats.loaded - loaded, stats.passed - passed, stats.served) == (4, 0, 0)
+        # Not plain: the route's 422, and its 401 before it.
+        assert_error(await client.get(f"{tasks}?limit=0", headers=team.member.headers), 422)
+        assert_error(await client.get(f"{tasks}?limit=0"), 401)
+        assert stats.passed - passed == 2

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.factories import assert_error, create_task, make_team, sign_up
+from tests.factories import assert_error, create_task, in_a_fresh_rate_window, make_team, sign_up
 
 
 class TestErrorShape:
@@ -90,6 +90,7 @@ class TestHealth:
         assert version["environment"] == "test"
 
     async def test_per_user_api_rate_limit(self, client: httpx.AsyncClient, app: object) -> None:
+        await in_a_fresh_rate_window()
         team = await make_team(client)
         limiter = app.state.rate_limiter  # type: ignore[attr-defined]
         # Spend this user's budget for the minute directly, then one more request is refused.

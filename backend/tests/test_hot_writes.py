@@ -14,7 +14,14 @@ from fastapi import FastAPI
 from taskapp.main import create_app
 from taskapp.tasks.hot_writes import HotTaskWrites, Stats
 from tests.conftest import Stack
-from tests.factories import Account, Team, assert_error, create_task, make_team
+from tests.factories import (
+    Account,
+    Team,
+    assert_error,
+    create_task,
+    in_a_fresh_rate_window,
+    make_team,
+)
 from tests.partition import serving, settings_with
 
 
@@ -192,6 +199,7 @@ async def test_each_write_counts_once_against_the_rate_limit(stack: Stack) -> No
     """Batch 1: every request is counted in Redis, by the hot path or by the route, never both."""
     limit = 5
     settings = settings_with(stack.settings, rate_limit_api_per_user=limit, rate_limit_api_batch=1)
+    await in_a_fresh_rate_window()
     async with serving(settings) as (app, client):
         team = await make_team(client)
         tasks = f"/api/projects/{team.project_id}/tasks"

@@ -24,6 +24,7 @@ from tests.factories import (
     accept,
     assert_error,
     create_project,
+    in_a_fresh_rate_window,
     invite,
     make_team,
     run_sql,
@@ -363,6 +364,7 @@ class TestLimits:
     async def test_invitations_per_user_are_rate_limited(
         self, strict_client: httpx.AsyncClient
     ) -> None:
+        await in_a_fresh_rate_window()
         owner = await sign_up(strict_client, "owner")
         projects = [await create_project(strict_client, owner, f"P{n}") for n in range(2)]
         for n in range(5):  # across projects: the limit is the owner's, not a project's

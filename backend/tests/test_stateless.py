@@ -22,7 +22,7 @@ from httpx_sse import connect_sse
 from taskapp_ops.dev import edge_process
 from taskapp_ops.services import ManagedProcess, free_port
 from tests.conftest import Figures, Stack
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, in_a_fresh_rate_window_blocking
 
 # Liveness bounds for start-up and for an event to arrive, not measurements.
 START_BOUND_SECONDS = 60.0
@@ -169,6 +169,7 @@ class TestTwoApiProcesses:
     ) -> None:
         email, _ = _sign_up(cluster.apis[0], "carol")
         limit = stack.settings.rate_limit_login_per_account
+        in_a_fresh_rate_window_blocking()
         statuses = []
         for attempt in range(limit + 1):
             api = cluster.apis[attempt % 2]

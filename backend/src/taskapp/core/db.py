@@ -13,7 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, Protocol
 
 import asyncpg
 from fastapi import Depends, Request
@@ -32,7 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from taskapp.core import db_auth
 from taskapp.core.db_auth import PasswordProvider
 from taskapp.core.deadline import request_deadline
-from taskapp.core.errors import ServiceUnavailable
+from taskapp.core.errors import AppError, ServiceUnavailable
 from taskapp.core.resilience import CircuitBreaker
 from taskapp.core.settings import DatabaseSettings, Settings
 
@@ -148,6 +148,12 @@ def _use_password_provider(engine: AsyncEngine, provider: PasswordProvider) -> N
         cparams["password"] = provider()
 
 
+class ReadConnection(Protocol):
+    """What `Database.read` gives: asyncpg's connection, of which reads use one statement."""
+
+    async def fetch(self, query: str, *args: Any) -> list[Any]: ...
+
+
 class Database:
     """The engine, its session factory and the circuit breaker guarding them."""
 
@@ -192,15 +198,24 @@ class Database:
                 await callback()
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
+    async def read(self) -> AsyncIterator[ReadConnection]:
         """A connection for reads outside a transaction (autocommit: no BEGIN and COMMIT round
         trips), e.g. one statement that reads consistently on its own; the breaker and the
-        request's deadline as for `transaction`."""
+        request's deadline as for `transaction`. The pooled connection's driver (asyncpg)
+        itself: for one statement SQLAlchemy's layers only add work (issue 9). A read that
+        fails other than by our own refusal (an AppError) discards the connection, which may
+        still be busy with a cancelled statement."""
         if not self.breaker.allow():
             raise self.unavailable()
         try:
             async with asyncio.timeout_at(request_deadline()), self.engine.connect() as connection:
-                yield await connection.execution_options(isolation_level="AUTOCOMMIT")
+                try:
+                    yield await _driver(connection)
+                except AppError:
+                    raise
+                except BaseException:
+                    await connection.invalidate()
+                    raise
         except BaseException as exc:
             self._raise_verdict(exc)
         self.breaker.record_success()
@@ -219,8 +234,7 @@ class Database:
             raise self.unavailable()
         try:
             async with self.engine.connect() as connection:
-                driver = (await connection.get_raw_connection()).driver_connection
-                rows = await _write_on(driver, statement, parameters, connection)
+                rows = await _write_on(await _driver(connection), statement, parameters, connection)
         except BaseException as exc:
             self._raise_verdict(exc)
         self.breaker.record_success()
@@ -274,6 +288,13 @@ async def _commit_whatever_happens(session: AsyncSession) -> None:
         await asyncio.wait([commit])
         commit.result()
         raise
+
+
+async def _driver(connection: AsyncConnection) -> Any:
+    """The asyncpg connection under a pooled one."""
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None  # noqa: S101 - a checked-out connection has one
+    return driver
 
 
 async def _write_on(

@@ -4,9 +4,10 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskapp.auth.models import User
+from taskapp.core.db import ReadConnection
 from taskapp.projects.models import Membership, Project, Role
 
 
@@ -17,15 +18,13 @@ async def get_membership(
 
 
 async def member_role(
-    connection: AsyncConnection, project_id: uuid.UUID, user_id: uuid.UUID
+    connection: ReadConnection, project_id: uuid.UUID, user_id: uuid.UUID
 ) -> Role | None:
     """The caller's role in the project (None: not a member), on a connection of its own."""
-    role = (
-        await connection.exec_driver_sql(
-            "SELECT role FROM memberships WHERE project_id = $1 AND user_id = $2",
-            (project_id, user_id),
-        )
-    ).scalar_one_or_none()
+    rows = await connection.fetch(
+        "SELECT role FROM memberships WHERE project_id = $1 AND user_id = $2", project_id, user_id
+    )
+    role = rows[0][0] if rows else None
     return None if role is None else Role(role)
 
 

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import State
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from taskapp.auth.dependencies import authenticate
+from taskapp.auth.dependencies import authenticate, bearer_token
 from taskapp.core.errors import AppError, app_error_response
 from taskapp.core.responses import JsonResponse
 from taskapp.projects.dependencies import UncheckedAccess
@@ -69,16 +69,6 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _bearer_token(scope: Scope) -> str | None:
-    """The token FastAPI's HTTPBearer would read, or None where it would find none."""
-    authorization = _header(scope, b"authorization")
-    if not authorization:
-        return None
-    scheme, _, token = authorization.partition(" ")
-    token = token.strip()
-    return token if scheme.lower() == "bearer" and token else None
-
-
 def _is_json(scope: Scope) -> bool:
     content_type = _header(scope, b"content-type")
     return content_type is not None and content_type.split(";")[0].strip() == "application/json"
@@ -102,7 +92,7 @@ def _plain_write(scope: Scope, body: bytes) -> _Plain | None:
     match = _TASKS_PATH.fullmatch(scope["path"])
     if match is None or (match.group(2) is None) != (method == "POST"):
         return None
-    token = _bearer_token(scope)
+    token = bearer_token(scope)
     if token is None or not _is_json(scope):
         return None
     version = None

@@ -14,8 +14,9 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Row, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskapp.core.db import ReadConnection
 from taskapp.core.errors import BadRequest
 from taskapp.projects.models import Role, roles_at_least
 from taskapp.tasks.models import DUE_DATE_KEY_SQL, POSITION_GAP, Priority, Task, TaskStatus
@@ -225,15 +226,13 @@ def member_page_sql(query: TaskQuery) -> tuple[str, list[Any]]:
 
 
 async def member_page(
-    connection: AsyncConnection, project_id: uuid.UUID, user_id: uuid.UUID, query: TaskQuery
+    connection: ReadConnection, project_id: uuid.UUID, user_id: uuid.UUID, query: TaskQuery
 ) -> MemberPage | None:
     """The caller's role in the project and a page of its tasks, in one statement (None if the
     caller is not a member): the membership row joined laterally to the page, so the page is
     read only for a member and a read costs one round trip."""
     statement, params = member_page_sql(query)
-    result: Sequence[Any] = (
-        await connection.exec_driver_sql(statement, (project_id, user_id, *params))
-    ).all()
+    result: Sequence[Any] = await connection.fetch(statement, project_id, user_id, *params)
     if not result:
         return None
     rows = [row[1:] for row in result if row[1] is not None]
@@ -266,7 +265,7 @@ def member_counts_sql(query: TaskCountsQuery) -> tuple[str, list[Any]]:
 
 
 async def member_counts(
-    connection: AsyncConnection,
+    connection: ReadConnection,
     project_id: uuid.UUID,
     user_id: uuid.UUID,
     query: TaskCountsQuery,
@@ -275,9 +274,7 @@ async def member_counts(
     filters, in one statement (None if the caller is not a member): the membership row joined
     laterally to the counts, as for a page."""
     statement, params = member_counts_sql(query)
-    result: Sequence[Any] = (
-        await connection.exec_driver_sql(statement, (project_id, user_id, *params))
-    ).all()
+    result: Sequence[Any] = await connection.fetch(statement, project_id, user_id, *params)
     if not result:
         return None
     counts = {TaskStatus(status): int(count) for _, status, count in result if status is not None}

@@ -6,13 +6,12 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from taskapp.attachments import storage as attachment_storage
 from taskapp.auth.dependencies import CurrentUserId
 from taskapp.core.aws import AwsDep
 from taskapp.core.cache import Cache, CacheDep, Slot, project_members_key, project_tasks_key
-from taskapp.core.db import DatabaseDep, DbSession, after_commit
+from taskapp.core.db import DatabaseDep, DbSession, ReadConnection, after_commit
 from taskapp.core.errors import (
     PROJECT_ERRORS,
     BadRequest,
@@ -118,7 +117,7 @@ async def _cached_for_member(
     project_id: uuid.UUID,
     user_id: uuid.UUID,
     field: str,
-    load: Callable[[AsyncConnection], Awaitable[tuple[Role, bytes] | None]],
+    load: Callable[[ReadConnection], Awaitable[tuple[Role, bytes] | None]],
 ) -> JsonResponse:
     """Serve from the cache when warm: one Redis round trip reads the project's membership
     record for the caller and the entry together, and the entry is served only if the record

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskapp.activity import repository as activity
 from taskapp.core.cache import Cache, project_tasks_key
-from taskapp.core.db import after_commit, new_id
+from taskapp.core.db import ReadConnection, after_commit, new_id
 from taskapp.core.errors import NotFound, PreconditionFailed, ValidationFailed
 from taskapp.events.hub import EventHub
 from taskapp.projects import repository as projects
@@ -283,7 +283,7 @@ def counts_json(counts: dict[TaskStatus, int]) -> bytes:
 
 
 async def member_page_json(
-    connection: AsyncConnection, project_id: uuid.UUID, user_id: uuid.UUID, query: TaskQuery
+    connection: ReadConnection, project_id: uuid.UUID, user_id: uuid.UUID, query: TaskQuery
 ) -> tuple[Role, bytes] | None:
     """The caller's role and the page as JSON; None if the caller is not a member."""
     page = await repository.member_page(connection, project_id, user_id, query)
@@ -291,7 +291,7 @@ async def member_page_json(
 
 
 async def member_counts_json(
-    connection: AsyncConnection, project_id: uuid.UUID, user_id: uuid.UUID, query: TaskCountsQuery
+    connection: ReadConnection, project_id: uuid.UUID, user_id: uuid.UUID, query: TaskCountsQuery
 ) -> tuple[Role, bytes] | None:
     found = await repository.member_counts(connection, project_id, user_id, query)
     return None if found is None else (found[0], counts_json(found[1]))
