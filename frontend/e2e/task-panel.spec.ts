@@ -23,7 +23,12 @@ test('a card opens the panel over the board; Escape closes it and focus is back 
   });
   await owner.api.createTask(project.id, { title: 'Design the logo' });
   // A board with a search of its own (the sort): the panel keeps it, and closing gives it back.
+  // The cards' links carry it, so a new tab or a copied link keeps it too.
   await page.goto(`/projects/${project.id}?sort=created_at`);
+  await expect(card(page, 'To do', 'Write the brief')).toHaveAttribute(
+    'href',
+    `${taskPath(task)}?sort=created_at`,
+  );
   await card(page, 'To do', 'Write the brief').click();
 
   const panel = page.getByRole('dialog', { name: 'Write the brief' });
@@ -80,6 +85,15 @@ test('a pasted task address opens the board with the panel open', async ({ owner
   await expect(panel).toBeVisible();
   await expect(panel.getByLabel('Due date')).toHaveValue(dueDate);
   await expect(panel.getByText('3 days overdue')).toBeVisible();
+  // The hint describes the field from under it, so the field lines up with the Assignee beside.
+  await expect(panel.getByLabel('Due date')).toHaveAccessibleDescription('3 days overdue');
+  const [due, assignee, hint] = await Promise.all([
+    panel.getByLabel('Due date').boundingBox(),
+    panel.getByLabel('Assignee').boundingBox(),
+    panel.getByText('3 days overdue').boundingBox(),
+  ]);
+  expect(due?.y).toBe(assignee?.y);
+  expect(hint && due && hint.y >= due.y + due.height).toBe(true);
   await expect(card(page, 'To do', 'Book the venue')).toBeAttached();
   await expect(page).toHaveTitle(/^Book the venue · /);
   await panel.getByRole('button', { name: 'Close the task' }).click();
@@ -290,4 +304,135 @@ test.describe('on a 390x844 phone', () => {
     expect(width).toBeLessThanOrEqual(390);
     await expectAccessible(page, 'task panel (phone)');
   });
+});
+
+test('Escape in the comment box closes the mention list, then leaves the box, then closes the panel', async ({
+  owner,
+  member,
+}) => {
+  const { page, project } = owner;
+  const task = await owner.api.createTask(project.id, { title: 'Write the brief' });
+  await page.goto(`/projects/${project.id}?sort=created_at`);
+  await card(page, 'To do', 'Write the brief').click();
+  const panel = page.getByRole('dialog', { name: 'Write the brief' });
+  const comment = panel.getByLabel('Add a comment');
+  const mentions = panel.getByRole('listbox', { name: 'Members to mention' });
+  const asked: string[] = [];
+  page.on('dialog', async (dialog) => {
+    asked.push(dialog.type());
+    await dialog.dismiss();
+  });
+
+  await comment.fill('Over to @');
+  await expect(mentions.getByRole('option', { name: member.name })).toBeVisible();
+  // The first Escape closes the list only.
+  await comment.press('Escape');
+  await expect(mentions).toBeHidden();
+  await expect(comment).toBeFocused();
+  // The second leaves the box, the panel stays.
+  await page.keyboard.press('Escape');
+  await expect(comment).not.toBeFocused();
+  await expect(panel).toBeVisible();
+  await expect(panel.locator(':focus')).toHaveCount(1);
+  // The third would close the panel, but the text is not sent: asked first (dismissed here).
+  await page.keyboard.press('Escape');
+  await expect.poll(() => asked).toEqual(['confirm']);
+  await expect(panel).toBeVisible();
+  await expect(comment).toHaveValue('Over to @');
+
+  // An empty box: Escape leaves it, the next closes the panel without asking.
+  await comment.fill('');
+  await comment.press('Escape');
+  await expect(comment).not.toBeFocused();
+  await expect(panel).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+  expect(asked).toEqual(['confirm']);
+  await expect(page).toHaveURL(`/projects/${project.id}?sort=created_at`);
+  await expect(card(page, 'To do', 'Write the brief')).toBeFocused();
+  void task;
+});
+
+test('Escape from any field of the panel closes it (the title after cancelling its edit)', async ({
+  owner,
+}) => {
+  const { page, project } = owner;
+  const task = await owner.api.createTask(project.id, { title: 'Write the brief' });
+  const panel = page.getByRole('dialog', { name: 'Write the brief' });
+  for (const field of ['Status', 'Priority', 'Assignee', 'Due date']) {
+    await page.goto(taskPath(task));
+    await panel.getByLabel(field).focus();
+    await page.keyboard.press('Escape');
+    await expect(panel, field).toHaveCount(0);
+  }
+  await page.goto(taskPath(task));
+  await panel.getByRole('button', { name: 'Edit title' }).click();
+  await page.keyboard.press('Escape');
+  await expect(panel.getByRole('button', { name: 'Edit title' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+  await page.goto(taskPath(task));
+  await panel.getByRole('button', { name: 'Edit description' }).click();
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+});
+
+test('a title whose save is under way does not ask on closing; a failed save says so', async ({
+  owner,
+}) => {
+  const { page, project } = owner;
+  const task = await owner.api.createTask(project.id, { title: 'Write the brief' });
+  const asked: string[] = [];
+  page.on('dialog', async (dialog) => {
+    asked.push(dialog.type());
+    await dialog.dismiss();
+  });
+  // The first PATCH waits until the test lets it go: the panel closes while it is in flight.
+  // Only the first: held for a while, its 4-second access token may have expired, and the
+  // client's retry after the refresh must go through.
+  const held: Array<() => Promise<void>> = [];
+  const taskUrl = `**/api/projects/${project.id}/tasks/${task.id}`;
+  await page.route(taskUrl, async (route) => {
+    if (route.request().method() !== 'PATCH' || held.length > 0) return route.fallback();
+    held.push(() => route.fallback());
+  });
+  const panel = page.getByRole('dialog', { name: 'Write the brief' });
+
+  // Enter, then Escape at once.
+  await page.goto(`/projects/${project.id}`);
+  await card(page, 'To do', 'Write the brief').click();
+  await panel.getByRole('button', { name: 'Edit title' }).click();
+  await panel.getByLabel('Title').fill('Write the launch brief');
+  await panel.getByLabel('Title').press('Enter');
+  await expect.poll(() => held.length).toBe(1);
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+  await held[0]?.();
+  await expect(card(page, 'To do', 'Write the launch brief')).toBeAttached();
+
+  // Leaving the field for the close button (the blur saves), and the save is refused.
+  await page.unroute(taskUrl);
+  await page.route(taskUrl, async (route) => {
+    if (route.request().method() !== 'PATCH' || held.length > 1) return route.fallback();
+    held.push(() =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ detail: 'The service is busy.' }),
+      }),
+    );
+  });
+  const renamed = page.getByRole('dialog', { name: 'Write the launch brief' });
+  await card(page, 'To do', 'Write the launch brief').click();
+  await renamed.getByRole('button', { name: 'Edit title' }).click();
+  await renamed.getByLabel('Title').fill('Thrown away by the server');
+  await renamed.getByRole('button', { name: 'Close the task' }).click();
+  await expect(renamed).toHaveCount(0);
+  await expect.poll(() => held.length).toBe(2);
+  await held[1]?.();
+  await expect(page.getByRole('alert')).toContainText(
+    'The title of “Write the launch brief” was not saved',
+  );
+  expect(asked).toEqual([]);
+  await expect(card(page, 'To do', 'Write the launch brief')).toBeAttached();
 });

@@ -4,7 +4,7 @@
  * owners delete anyone's (moderation). Text is Markdown, rendered sanitised; `@Name`s of the
  * comment's `mentions` are marked, the signed-in user's highlighted.
  */
-import { useId, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { timeAgo } from '../activity/sentences';
 import type { Member, User } from '../api/types';
 import { Markdown } from '../ui/Markdown';
@@ -23,16 +23,38 @@ export interface CommentsProps {
   canModerate: boolean;
   members: readonly Member[];
   me: User | null | undefined;
+  /** Whether some comment box holds text not sent yet (the task panel asks before closing). */
+  onUnsentChange?: (unsent: boolean) => void;
+}
+
+/** What the section gives its editors: where Escape leaves to, and who holds unsent text. */
+interface EditorLinks {
+  reportUnsent: (editor: string, unsent: boolean) => void;
 }
 
 export function CommentsSection(props: CommentsProps) {
-  const { projectId, taskId, canWrite } = props;
+  const { projectId, taskId, canWrite, onUnsentChange } = props;
   const headingId = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The editors (the new comment's, each one being edited) that hold text not sent.
+  const unsentEditors = useRef(new Set<string>());
+  const reportUnsent = useCallback(
+    (editor: string, unsent: boolean) => {
+      const editors = unsentEditors.current;
+      const before = editors.size > 0;
+      if (unsent) editors.add(editor);
+      else editors.delete(editor);
+      if (before !== editors.size > 0) onUnsentChange?.(editors.size > 0);
+    },
+    [onUnsentChange],
+  );
   const comments = useComments(projectId, taskId);
   const items = comments.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section className="comments" aria-labelledby={headingId}>
-      <h2 id={headingId}>Comments</h2>
+      <h2 id={headingId} ref={heading} tabIndex={-1}>
+        Comments
+      </h2>
       {comments.isPending && <p className="muted">Loading comments…</p>}
       {comments.isError && (
         <div className="form-error" role="alert">
@@ -47,7 +69,7 @@ export function CommentsSection(props: CommentsProps) {
         <ol className="comment-list" aria-label="Comments">
           {items.map((comment) => (
             <li key={comment.id}>
-              <CommentItem comment={comment} {...props} />
+              <CommentItem comment={comment} {...props} reportUnsent={reportUnsent} />
             </li>
           ))}
         </ol>
@@ -62,7 +84,13 @@ export function CommentsSection(props: CommentsProps) {
           {comments.isFetchingNextPage ? 'Loading…' : 'Load more comments'}
         </button>
       )}
-      {canWrite && <NewComment {...props} />}
+      {canWrite && (
+        <NewComment
+          {...props}
+          reportUnsent={reportUnsent}
+          onLeave={() => heading.current?.focus()}
+        />
+      )}
     </section>
   );
 }
@@ -92,8 +120,10 @@ function CommentItem({
   canModerate,
   members,
   me,
-}: CommentsProps & { comment: Comment }) {
+  reportUnsent,
+}: CommentsProps & EditorLinks & { comment: Comment }) {
   const { update, remove } = useCommentMutations(projectId, taskId);
+  const self = useRef<HTMLElement>(null);
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const marks = useMentionMarks(comment, members, me);
@@ -102,6 +132,9 @@ function CommentItem({
   const mentionsMe = marks.mine !== undefined;
   return (
     <article
+      ref={self}
+      // Where Escape in its edit box leaves to.
+      tabIndex={-1}
       className={mentionsMe ? 'comment comment-mentions-me' : 'comment'}
       aria-label={`Comment by ${comment.author_name ?? 'a deleted account'}`}
     >
@@ -123,6 +156,8 @@ function CommentItem({
           pending={update.isPending}
           error={update.error}
           autoFocus
+          reportUnsent={reportUnsent}
+          onLeave={() => self.current?.focus()}
           onCancel={() => {
             setEditing(false);
             update.reset();
@@ -183,7 +218,13 @@ function CommentItem({
   );
 }
 
-function NewComment({ projectId, taskId, members }: CommentsProps) {
+function NewComment({
+  projectId,
+  taskId,
+  members,
+  reportUnsent,
+  onLeave,
+}: CommentsProps & EditorLinks & { onLeave: () => void }) {
   const { create } = useCommentMutations(projectId, taskId);
   // A new key after each comment sent: the editor starts empty again.
   const [round, setRound] = useState(0);
@@ -197,6 +238,8 @@ function NewComment({ projectId, taskId, members }: CommentsProps) {
       submitLabel="Comment"
       pending={create.isPending}
       error={create.error}
+      reportUnsent={reportUnsent}
+      onLeave={onLeave}
       onSubmit={(body, mentions) =>
         create.mutate(
           { body, mentions },
@@ -221,9 +264,11 @@ function CommentEditor({
   pending,
   error,
   autoFocus,
+  reportUnsent,
+  onLeave,
   onSubmit,
   onCancel,
-}: {
+}: EditorLinks & {
   members: readonly Mentionable[];
   initial: string;
   initialMentions: readonly string[];
@@ -232,12 +277,18 @@ function CommentEditor({
   pending: boolean;
   error: unknown;
   autoFocus?: boolean;
+  onLeave: () => void;
   onSubmit: (body: string, mentions: string[]) => void;
   onCancel?: () => void;
 }) {
   const [text, setText] = useState(initial);
   const [chosen, setChosen] = useState<string[]>([...initialMentions]);
   const [empty, setEmpty] = useState(false);
+  const editorId = useId();
+  // Once sent, the text is the request's: closing meanwhile loses nothing.
+  const unsent = !pending && text.trim() !== initial.trim();
+  useEffect(() => reportUnsent(editorId, unsent), [reportUnsent, editorId, unsent]);
+  useEffect(() => () => reportUnsent(editorId, false), [reportUnsent, editorId]);
   return (
     <form
       className="comment-form"
@@ -261,6 +312,7 @@ function CommentEditor({
         onMention={(member) =>
           setChosen((ids) => (ids.includes(member.user_id) ? ids : [...ids, member.user_id]))
         }
+        onLeave={onLeave}
         members={members}
         disabled={pending}
         error={empty ? 'Write something first.' : undefined}

@@ -3,6 +3,8 @@
  * ARIA combobox with a listbox popup (the APG's "list autocomplete" pattern): arrow keys move
  * through the members, Enter or Tab inserts `@Display Name`, Escape closes the list. The
  * chosen ids are kept by the caller (`onMention`) and sent as the comment's `mentions`.
+ * Escape with the list closed leaves the box (`onLeave` moves the focus), and only that: in a
+ * dialog the next Escape closes it, so half-written text is never thrown away by one key.
  */
 import { type KeyboardEvent, useId, useRef, useState } from 'react';
 import {
@@ -18,6 +20,7 @@ export function MentionTextarea({
   value,
   onChange,
   onMention,
+  onLeave,
   members,
   disabled,
   error,
@@ -27,6 +30,8 @@ export function MentionTextarea({
   value: string;
   onChange: (text: string) => void;
   onMention: (member: Mentionable) => void;
+  /** Escape with the list closed: focus somewhere near, out of the box. */
+  onLeave: () => void;
   members: readonly Mentionable[];
   disabled?: boolean;
   error?: string | undefined;
@@ -66,7 +71,14 @@ export function MentionTextarea({
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (!open) return;
+    if (!open) {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        event.stopPropagation();
+        onLeave();
+      }
+      return;
+    }
     const chosen = options[activeIndex];
     switch (event.key) {
       case 'ArrowDown':

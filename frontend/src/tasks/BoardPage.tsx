@@ -12,10 +12,12 @@ import {
 } from '@dnd-kit/core';
 import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import {
+  createContext,
   memo,
   type ReactNode,
   type RefObject,
   useCallback,
+  useContext,
   useDeferredValue,
   useEffect,
   useLayoutEffect,
@@ -68,8 +70,15 @@ import { shouldFetchNextPage, watchSentinel } from './infiniteScroll';
 import { LiveStatus } from './LiveStatus';
 import { MOVE_TOAST, moveToast } from './MoveNotice';
 import { useMoveTask } from './moves';
+import { taskPath } from './panel';
 import { QuickAdd } from './QuickAdd';
 import { initialSearch, searchSent, searchToSend, urlSearchChanged } from './search';
+
+/**
+ * The board's search (filters, sort) as in the address, for the cards' links: given by
+ * BoardRoute.tsx, read by each card's link alone, so a new search does not re-render cards.
+ */
+export const BoardSearch = createContext('');
 
 export function BoardPage() {
   const { project, can, live } = useProjectContext();
@@ -751,7 +760,7 @@ const TaskCard = memo(function TaskCard({
       }}
     >
       <div className="card-head">
-        <CardTitle to={`/projects/${task.project_id}/tasks/${task.id}`} title={task.title} />
+        <CardTitle projectId={task.project_id} taskId={task.id} title={task.title} />
         {canEdit && (
           <button
             type="button"
@@ -780,9 +789,19 @@ const TaskCard = memo(function TaskCard({
 
 /** The card's one link, stretched over the whole card (.card-link::after): a click anywhere on
  * it opens the task; the handle and the select sit above it. */
-const CardTitle = memo(function CardTitle({ to, title }: { to: string; title: string }) {
+const CardTitle = memo(function CardTitle({
+  projectId,
+  taskId,
+  title,
+}: {
+  projectId: string;
+  taskId: string;
+  title: string;
+}) {
+  // Read here, not passed down: a new search re-renders the links, not the whole cards.
+  const search = useContext(BoardSearch);
   return (
-    <Link to={to} className="card-title card-link">
+    <Link to={taskPath(projectId, taskId, search)} className="card-title card-link">
       {title}
     </Link>
   );

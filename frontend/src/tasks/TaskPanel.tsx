@@ -9,13 +9,15 @@
  * (Markdown, with an edit mode). Each save is a PATCH of that one field with If-Match; the
  * answer is written into the board's cached lists (moves.ts `writeTask`), so the board behind
  * follows without a refetch. A refused save (412) keeps what was typed, says who changed the
- * task and offers to reload it (draft.ts merges the two). Leaving with unsaved text asks first.
- * Viewers get a read view.
+ * task and offers to reload it (draft.ts merges the two). Leaving with unsaved text (a comment
+ * not sent included) asks first; text whose save is under way is not unsaved, and should that
+ * save fail once the panel is gone, a toast says so. Viewers get a read view.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   type KeyboardEvent,
   type ReactNode,
+  type RefObject,
   useCallback,
   useContext,
   useEffect,
@@ -27,7 +29,7 @@ import {
 import { useBlocker, useLocation, useNavigate, useParams } from 'react-router';
 import { timeAgo } from '../activity/sentences';
 import { TaskHistory } from '../activity/TaskHistory';
-import { ApiError, api, fieldErrors, isNotFound, unwrap } from '../api';
+import { ApiError, api, fieldErrors, isNotFound, messageOf, unwrap } from '../api';
 import {
   type Member,
   STATUS_LABELS,
@@ -54,12 +56,13 @@ import {
 } from '../ui/components';
 import { Markdown } from '../ui/Markdown';
 import { pageTitle, TitleScope, useDocumentTitle } from '../ui/title';
+import { useToasts } from '../ui/toasts';
 import { localToday, relativeDue } from './cards';
 import { listOfFields, mergeAfterConflict, type Reloaded } from './draft';
 import { etag, taskKeys, useTask } from './hooks';
 import { changedBy } from './MoveNotice';
 import { forgetTask, writeTask } from './moves';
-import { boardPath, commitTitle, hasUnsavedText, taskMetadata } from './panel';
+import { boardPath, commitTitle, hasUnsavedText, taskMetadata, taskPath } from './panel';
 import { type TaskValues, TheirValue, valuesOf } from './TaskForm';
 import { taskWriteKey } from './useProjectEvents';
 
@@ -75,15 +78,22 @@ export function TaskPanel() {
   const headingId = useId();
   const board = boardPath(project.id, search);
   const taskHref = `/projects/${project.id}/tasks/${taskId}`;
+  // The card's link carries the board's search, the same as the panel's (BoardPage.tsx).
+  const cardHref = taskPath(project.id, taskId, search);
 
-  // Unsaved text (the title or description being edited): leaving asks first.
+  // Unsaved text (the title or description being edited, a comment not sent): leaving asks
+  // first. The state arms `beforeunload`; the blocker asks the body at the moment of leaving,
+  // since a save started by that very click (the title's blur) is not rendered yet.
   const [unsaved, setUnsaved] = useState(false);
+  const leavingLosesText = useRef(() => false);
   const leaving = useRef(false);
   // Closing onto the board: focus goes back to the card when the panel is gone.
   const closing = useRef(false);
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) =>
-      unsaved && !leaving.current && currentLocation.pathname !== nextLocation.pathname,
+      !leaving.current &&
+      currentLocation.pathname !== nextLocation.pathname &&
+      leavingLosesText.current(),
   );
   const blocked = blocker.state === 'blocked';
   const latestBlocker = useRef(blocker);
@@ -134,14 +144,14 @@ export function TaskPanel() {
   useEffect(
     () => () => {
       if (!closing.current) return;
-      const card = document.querySelector<HTMLElement>(`a[href="${taskHref}"]`);
+      const card = document.querySelector<HTMLElement>(`a.card-link[href="${cardHref}"]`);
       const target =
         card && card.getClientRects().length > 0
           ? card
           : document.querySelector<HTMLElement>('h1.page-heading');
       target?.focus();
     },
-    [taskHref],
+    [cardHref],
   );
   const deleted = useCallback(async () => {
     leaving.current = true;
@@ -179,6 +189,7 @@ export function TaskPanel() {
         reload={() => task.refetch()}
         headingId={headingId}
         onUnsavedChange={setUnsaved}
+        leavingLosesText={leavingLosesText}
         onDeleted={deleted}
       />
     );
@@ -220,6 +231,11 @@ function PanelDialog({
     const node = dialog.current;
     if (node && !node.open && node.isConnected) node.showModal();
   });
+  // A close the user refused (the leave question answered): whatever comes next is a new
+  // request, however soon, not an echo of that one.
+  useEffect(() => {
+    if (!keepOpen) lastRequest.current = 0;
+  }, [keepOpen]);
   // Escape, the Android back gesture and the like can each reach us by more than one event.
   const requestClose = () => {
     const now = Date.now();
@@ -277,6 +293,15 @@ function PanelDialog({
 
 type InlineField = 'title' | 'description' | 'status' | 'priority' | 'assigneeId' | 'dueDate';
 
+const FIELD_NAMES: Record<InlineField, string> = {
+  title: 'title',
+  description: 'description',
+  status: 'status',
+  priority: 'priority',
+  assigneeId: 'assignee',
+  dueDate: 'due date',
+};
+
 interface FieldSave {
   field: InlineField;
   /** What the control shows while it is sent. */
@@ -308,12 +333,15 @@ function TaskPanelBody({
   reload,
   headingId,
   onUnsavedChange,
+  leavingLosesText: losesTextCheck,
   onDeleted,
 }: {
   task: Task;
   reload: () => Promise<{ data?: Task | undefined }>;
   headingId: string;
   onUnsavedChange: (unsaved: boolean) => void;
+  /** Set to what leaving now would lose, read from refs kept current by the event handlers. */
+  leavingLosesText: RefObject<() => boolean>;
   onDeleted: () => Promise<void>;
 }) {
   const { project, can } = useProjectContext();
@@ -350,9 +378,17 @@ function TaskPanelBody({
     heading.current?.focus();
   }, []);
 
-  const unsaved = hasUnsavedText(base, { title, description });
-  useEffect(() => onUnsavedChange(unsaved), [unsaved, onUnsavedChange]);
-  useEffect(() => () => onUnsavedChange(false), [onUnsavedChange]);
+  // A comment not sent yet is lost on leaving too.
+  const [commentUnsent, setCommentUnsent] = useState(false);
+  // A save that ends after the panel closed can only say how it went in a toast.
+  const toasts = useToasts();
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
 
   const memberName = (id: string | null) =>
     members.data?.find((m) => m.user_id === id)?.display_name ?? null;
@@ -381,8 +417,23 @@ function TaskPanelBody({
       return updated;
     },
     // A conflict: read the latest version first (not into the fields), to say who changed it.
-    onError: async (error) => {
+    onError: async (error, { field }) => {
+      if (!mounted.current) {
+        toasts.show({
+          key: `task-save:${taskId}`,
+          tone: 'problem',
+          message: `The ${FIELD_NAMES[field]} of “${base.title}” was not saved: ${messageOf(error)}`,
+        });
+        return;
+      }
       if (error instanceof ApiError && error.status === 412) await reload();
+    },
+    onSettled: (_updated, _error, { field, value }) => {
+      if (field !== 'title' && field !== 'description') return;
+      // A later save of the same field owns it now.
+      if (savingText.current[field] !== value) return;
+      const { [field]: _done, ...rest } = savingText.current;
+      savingText.current = rest;
     },
     onSuccess: (updated, { field }) => {
       setBase((shown) => (shown.version > updated.version ? shown : updated));
@@ -412,13 +463,37 @@ function TaskPanelBody({
     },
     onSuccess: () => onDeleted(),
   });
+  // The text each save under way carries, set before the request starts (the blocker may ask
+  // in the same event, before the mutation's state is rendered).
+  const savingText = useRef<{ title?: string; description?: string }>({});
   const send = (field: InlineField, value: string) => {
+    if (field === 'title' || field === 'description') {
+      savingText.current = { ...savingText.current, [field]: value };
+    }
     setSaved(false);
     setErrors((e) => ({ ...e, [field]: undefined }));
     save.mutate({ field, value, change: changeOf(field, value), version: base.version });
   };
   const sending = (field: InlineField) =>
     save.isPending && save.variables?.field === field ? save.variables.value : undefined;
+
+  const unsaved = hasUnsavedText(
+    base,
+    { title, description },
+    { title: sending('title'), description: sending('description') },
+  );
+  const leavingLosesText = unsaved || commentUnsent;
+  useEffect(() => onUnsavedChange(leavingLosesText), [leavingLosesText, onUnsavedChange]);
+  useLayoutEffect(() => {
+    losesTextCheck.current = () =>
+      hasUnsavedText(base, { title: titleNow.current, description }, savingText.current) ||
+      commentUnsent;
+    // Gone (a deleted task, say): nothing of it to lose.
+    return () => {
+      losesTextCheck.current = () => false;
+    };
+  });
+  useEffect(() => () => onUnsavedChange(false), [onUnsavedChange]);
 
   const conflictError = [save.error, remove.error].find(
     (e) => e instanceof ApiError && e.status === 412,
@@ -508,8 +583,9 @@ function TaskPanelBody({
     if (event.key === 'Enter') {
       event.preventDefault();
       commitTitleEdit();
-    } else if (event.key === 'Escape') {
-      // Cancels the edit, and only that (the panel stays open).
+    } else if (event.key === 'Escape' && sending('title') === undefined) {
+      // Cancels the edit, and only that (the panel stays open). Once the title is being
+      // saved there is nothing left to cancel: Escape closes the panel, as elsewhere.
       event.preventDefault();
       event.stopPropagation();
       cancelTitle();
@@ -724,6 +800,7 @@ function TaskPanelBody({
               }}
               error={errors.dueDate ?? serverErrors.due_date}
               hint={dueHint(base)}
+              hintBelow
             />
           </div>
 
@@ -828,6 +905,7 @@ function TaskPanelBody({
         canModerate={can.manageProject}
         members={members.data ?? []}
         me={user}
+        onUnsentChange={setCommentUnsent}
       />
       <TaskHistory projectId={project.id} taskId={taskId} members={members.data ?? []} me={user} />
     </article>

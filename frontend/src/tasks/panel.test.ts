@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  boardPath,
-  commitTitle,
-  hasUnsavedText,
-  isPlainClick,
-  taskLinkOnBoard,
-  taskMetadata,
-} from './panel';
+import { boardPath, commitTitle, hasUnsavedText, taskMetadata, taskPath } from './panel';
 
 describe('boardPath', () => {
   it('keeps the board’s search', () => {
@@ -16,39 +9,13 @@ describe('boardPath', () => {
   });
 });
 
-describe('taskLinkOnBoard', () => {
-  it('adds the board’s search to a task’s address', () => {
-    expect(taskLinkOnBoard('/projects/p1/tasks/t1', 'p1', '?priority=high')).toBe(
-      '/projects/p1/tasks/t1?priority=high',
+describe('taskPath', () => {
+  it('carries the board’s search to the task’s address', () => {
+    expect(taskPath('p1', 't1', '?priority=high&sort=created_at')).toBe(
+      '/projects/p1/tasks/t1?priority=high&sort=created_at',
     );
-    expect(taskLinkOnBoard('/projects/p1/tasks/t1', 'p1', '')).toBe('/projects/p1/tasks/t1');
-  });
-  it('leaves other links alone', () => {
-    expect(taskLinkOnBoard('/projects/p1/tasks/new', 'p1', '?q=a')).toBeNull();
-    expect(taskLinkOnBoard('/projects/p1/tasks/', 'p1', '?q=a')).toBeNull();
-    expect(taskLinkOnBoard('/projects/p2/tasks/t1', 'p1', '?q=a')).toBeNull();
-    expect(taskLinkOnBoard('/projects/p1/members', 'p1', '?q=a')).toBeNull();
-    expect(taskLinkOnBoard('/projects/p1/tasks/t1?x=1', 'p1', '?q=a')).toBeNull();
-    expect(taskLinkOnBoard('/projects/p1/tasks/t1/x', 'p1', '?q=a')).toBeNull();
-  });
-});
-
-describe('isPlainClick', () => {
-  const click = {
-    button: 0,
-    metaKey: false,
-    ctrlKey: false,
-    shiftKey: false,
-    altKey: false,
-    defaultPrevented: false,
-  };
-  it('is a left click without keys', () => {
-    expect(isPlainClick(click)).toBe(true);
-    expect(isPlainClick({ ...click, button: 1 })).toBe(false);
-    expect(isPlainClick({ ...click, ctrlKey: true })).toBe(false);
-    expect(isPlainClick({ ...click, metaKey: true })).toBe(false);
-    expect(isPlainClick({ ...click, shiftKey: true })).toBe(false);
-    expect(isPlainClick({ ...click, defaultPrevented: true })).toBe(false);
+    expect(taskPath('p1', 't1', '')).toBe('/projects/p1/tasks/t1');
+    expect(taskPath('p1', 't1', '?')).toBe('/projects/p1/tasks/t1');
   });
 });
 
@@ -70,6 +37,16 @@ describe('hasUnsavedText', () => {
   it('is true when an open editor holds other text', () => {
     expect(hasUnsavedText(task, { title: 'Brief 2', description: null })).toBe(true);
     expect(hasUnsavedText(task, { title: null, description: 'Draft. More.' })).toBe(true);
+  });
+  it('is false for text whose save is under way, true again for text typed after it', () => {
+    const editing = { title: ' Brief 2', description: 'Draft. More.' };
+    const saving = { title: 'Brief 2', description: 'Draft. More.' };
+    expect(hasUnsavedText(task, editing, saving)).toBe(false);
+    expect(
+      hasUnsavedText(task, { title: 'Brief 2', description: null }, { title: 'Brief 2' }),
+    ).toBe(false);
+    expect(hasUnsavedText(task, editing, { title: 'Brief 2' })).toBe(true);
+    expect(hasUnsavedText(task, { ...editing, title: 'Brief 3' }, saving)).toBe(true);
   });
 });
 

@@ -10,37 +10,14 @@ export function boardPath(projectId: string, search: string): string {
 }
 
 /**
- * Where a click on a link of the board goes when it opens a task: the task's address with the
- * board's search added, so the board behind the panel keeps its filters (and closing the
- * panel gives them back). `null` for any other link (the new-task page, other pages, other
- * projects, links that already carry a search).
+ * A card's link: the task's address with the board's search (filters, sort), so the board
+ * behind the panel keeps them, however the link is followed (a click, a new tab, a copied
+ * link), and closing the panel gives them back.
  */
-export function taskLinkOnBoard(href: string, projectId: string, search: string): string | null {
-  const prefix = `/projects/${projectId}/tasks/`;
-  if (!href.startsWith(prefix)) return null;
-  const rest = href.slice(prefix.length);
-  if (rest === '' || rest === 'new' || /[/?#]/.test(rest)) return null;
+export function taskPath(projectId: string, taskId: string, search: string): string {
   const query = search.startsWith('?') ? search.slice(1) : search;
-  return query ? `${href}?${query}` : href;
-}
-
-/** A click that follows a link in this tab (not middle, not with a key that opens a new one). */
-export function isPlainClick(event: {
-  button: number;
-  metaKey: boolean;
-  ctrlKey: boolean;
-  shiftKey: boolean;
-  altKey: boolean;
-  defaultPrevented: boolean;
-}): boolean {
-  return (
-    event.button === 0 &&
-    !event.metaKey &&
-    !event.ctrlKey &&
-    !event.shiftKey &&
-    !event.altKey &&
-    !event.defaultPrevented
-  );
+  const path = `/projects/${projectId}/tasks/${taskId}`;
+  return query ? `${path}?${query}` : path;
 }
 
 /** What Enter (or leaving the field) does with an edited title. */
@@ -51,14 +28,22 @@ export function commitTitle(saved: string, typed: string): TitleCommit {
   return title === saved.trim() ? { kind: 'unchanged' } : { kind: 'save', title };
 }
 
-/** Whether the open text editors hold something not saved (closing the panel asks first). */
+/**
+ * Whether the open text editors hold something not saved (closing the panel asks first). Text
+ * whose save is under way (`saving`: what the PATCH in flight carries) counts as saved: leaving
+ * loses nothing, and a failed save still says so.
+ */
 export function hasUnsavedText(
   task: Pick<Task, 'title' | 'description'>,
   editing: { title: string | null; description: string | null },
+  saving: { title?: string | undefined; description?: string | undefined } = {},
 ): boolean {
+  const title = editing.title?.trim();
   return (
-    (editing.title !== null && editing.title.trim() !== task.title.trim()) ||
-    (editing.description !== null && editing.description !== task.description)
+    (title !== undefined && title !== task.title.trim() && title !== saving.title) ||
+    (editing.description !== null &&
+      editing.description !== task.description &&
+      editing.description !== saving.description)
   );
 }
 

@@ -119,26 +119,38 @@ export function Field({
   label,
   error,
   hint,
+  hintBelow = false,
   ...input
-}: InputProps & { label: string; error?: string | undefined; hint?: string }) {
+}: InputProps & {
+  label: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  /**
+   * The hint under the field rather than between label and field: for one that tells the
+   * value's state ("3 days overdue"), not how to fill it in, so fields side by side line up.
+   */
+  hintBelow?: boolean;
+}) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ');
+  const hintText = hint && (
+    <p id={hintId} className="hint">
+      {hint}
+    </p>
+  );
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {hint && (
-        <p id={hintId} className="hint">
-          {hint}
-        </p>
-      )}
+      {!hintBelow && hintText}
       <input
         id={id}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy || undefined}
         {...input}
       />
+      {hintBelow && hintText}
       {error && (
         <p id={errorId} className="field-error">
           {error}
