@@ -281,8 +281,31 @@ def wrk(scenario: Scenario, seconds: int, connections: int) -> dict[str, float]:
         background.wait(timeout=seconds + 30)
 
 
+# `--pin`: wrk on the first core, every server on the last, so that the load generator and the
+# server under test never share a core (the databases go where the scheduler puts them).
+WRK_CORES: set[int] | None = None
+
+
+def pin_process_tree(pid: int, cores: set[int]) -> None:
+    """Move every thread of a process (and of its children) onto `cores`."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(int(task.name), cores)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            pin_process_tree(int(entry.name), cores)
+
+
 def _wrk_command(scenario: Scenario, seconds: int, connections: int) -> list[str]:
+    pinned = [] if WRK_CORES is None else ["taskset", "-c", ",".join(map(str, WRK_CORES))]
     command = [
+        *pinned,
         "wrk",
         "-t1",
         f"-c{connections}",
@@ -511,7 +534,12 @@ def render_table(
 ) -> str:
     lines = [
         f"{seconds} s per run, {repetitions} repetition(s), one uvicorn worker per server "
-        f"(uvloop, httptools), wrk -t1 on the same {os.cpu_count()} cores.",
+        f"(uvloop, httptools), wrk -t1 "
+        + (
+            f"on the same {os.cpu_count()} cores."
+            if WRK_CORES is None
+            else f"pinned to core {min(WRK_CORES)}, each server to the last core (--pin)."
+        ),
         "Each figure: median [min-max] over the repetitions; /ceil and /floor divide the "
         "median by the ceiling's and the floor's median at the same connection count",
         "(req/s: higher is better, 1.0 = as fast; latency: lower is better, 1.0 = as fast). "
@@ -671,7 +699,20 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
     parser.add_argument(
         "--scale-connections", type=int, default=16, help="connections in the scale part"
     )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="wrk on the first core and each server on the last (taskset): the load generator "
+        "off the server's core",
+    )
     args = parser.parse_args()
+    if args.pin:
+        cores = sorted(os.sched_getaffinity(0))
+        if len(cores) < 2:
+            raise SystemExit("--pin needs at least two cores")
+        global WRK_CORES  # noqa: PLW0603 - one switch for every wrk command of the run
+        WRK_CORES = {cores[0]}
+        server_cores = {cores[-1]}
     if args.profile and shutil.which("py-spy") is None:
         raise SystemExit("--profile needs py-spy on PATH (pip install py-spy)")
     if shutil.which("wrk") is None:
@@ -747,6 +788,9 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
                 progress(f"bench: starting {process.name} on port {process.port}")
                 process.start()
                 wait_http(f"http://127.0.0.1:{process.port}/", process)
+                if args.pin:
+                    assert process.pid is not None
+                    pin_process_tree(process.pid, server_cores)
             base = f"http://127.0.0.1:{ports['api']}"
             api_pid = processes[2].pid
             assert api_pid is not None
