@@ -198,19 +198,22 @@ class Runs:
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of one process so far; 0 if it is gone."""
+def _cpu_seconds(pid: int, reaped_children: bool = False) -> float:
+    """User + system CPU time of one process so far (with `reaped_children`, also that of its
+    children that ended and were waited for); 0 if it is gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return 0.0
     fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
-    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    times = fields[11:15] if reaped_children else fields[11:13]  # utime stime [cutime cstime]
+    return sum(int(ticks) for ticks in times) / _CLOCK_TICKS
 
 
 def _cpu_seconds_of_tree(root: int) -> float:
-    """CPU time so far of `root` and its children (PostgreSQL: the postmaster's backends)."""
-    total = _cpu_seconds(root)
+    """CPU time so far of `root` and its children (PostgreSQL: the postmaster's backends; a
+    server: its workers)."""
+    total = _cpu_seconds(root, reaped_children=True)  # a backend that ended still counts
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -233,7 +236,7 @@ class CpuMeter:
     def snapshot(self, server_pid: int) -> tuple[float, float, float]:
         """CPU seconds so far of the server, PostgreSQL and Redis."""
         return (
-            _cpu_seconds(server_pid),
+            _cpu_seconds_of_tree(server_pid),  # granian serves from a child process
             _cpu_seconds_of_tree(self.postmaster_pid) if self.postmaster_pid else math.nan,
             _cpu_seconds(self.redis_pid) if self.redis_pid else math.nan,
         )

@@ -436,40 +436,26 @@ locals {
   api_min_ttl     = 0
   api_default_ttl = 0
   api_max_ttl     = 1
-}
 
-resource "aws_cloudfront_cache_policy" "api" {
-  name        = "${var.name}-api-never-cached"
-  comment     = "API: never cached (TTL 0/0/1, Authorization and query in the key), compressed"
-  min_ttl     = local.api_min_ttl
-  default_ttl = local.api_default_ttl
-  max_ttl     = local.api_max_ttl
-
-  parameters_in_cache_key_and_forwarded_to_origin {
-    enable_accept_encoding_brotli = true
-    enable_accept_encoding_gzip   = true
-
-    headers_config {
-      header_behavior = "whitelist"
-
-      headers {
-        items = ["Authorization"]
-      }
+  # One cache policy per API behaviour, keyed by behaviour: the cookies in its key (only the
+  # auth routes get one, the session cookie) and what the policy is for.
+  api_cache_policies = {
+    api = {
+      cookies = []
+      comment = "API: never cached (TTL 0/0/1, Authorization and query in the key), compressed"
     }
-
-    cookies_config {
-      cookie_behavior = "none"
-    }
-
-    query_strings_config {
-      query_string_behavior = "all"
+    api-auth = {
+      cookies = [var.session_cookie_name]
+      comment = "API auth routes: as the API's, plus the session cookie in the key"
     }
   }
 }
 
-resource "aws_cloudfront_cache_policy" "api_auth" {
-  name        = "${var.name}-api-auth-never-cached"
-  comment     = "API auth routes: as ${var.name}-api-never-cached, plus the session cookie in the key"
+resource "aws_cloudfront_cache_policy" "api" {
+  for_each = local.api_cache_policies
+
+  name        = "${var.name}-${each.key}-never-cached"
+  comment     = each.value.comment
   min_ttl     = local.api_min_ttl
   default_ttl = local.api_default_ttl
   max_ttl     = local.api_max_ttl
@@ -487,10 +473,14 @@ resource "aws_cloudfront_cache_policy" "api_auth" {
     }
 
     cookies_config {
-      cookie_behavior = "whitelist"
+      cookie_behavior = length(each.value.cookies) == 0 ? "none" : "whitelist"
 
-      cookies {
-        items = [var.session_cookie_name]
+      dynamic "cookies" {
+        for_each = length(each.value.cookies) == 0 ? [] : [each.value.cookies]
+
+        content {
+          items = cookies.value
+        }
       }
     }
 
@@ -853,8 +843,8 @@ resource "aws_cloudfront_distribution" "this" {
   dynamic "ordered_cache_behavior" {
     for_each = [
       { path_pattern = var.api_events_path_pattern, cache_policy_id = data.aws_cloudfront_cache_policy.caching_disabled.id, origin_request_policy_id = aws_cloudfront_origin_request_policy.api.id, compress = false },
-      { path_pattern = var.api_auth_path_pattern, cache_policy_id = aws_cloudfront_cache_policy.api_auth.id, origin_request_policy_id = aws_cloudfront_origin_request_policy.api_auth.id, compress = true },
-      { path_pattern = var.api_path_pattern, cache_policy_id = aws_cloudfront_cache_policy.api.id, origin_request_policy_id = aws_cloudfront_origin_request_policy.api.id, compress = true },
+      { path_pattern = var.api_auth_path_pattern, cache_policy_id = aws_cloudfront_cache_policy.api["api-auth"].id, origin_request_policy_id = aws_cloudfront_origin_request_policy.api_auth.id, compress = true },
+      { path_pattern = var.api_path_pattern, cache_policy_id = aws_cloudfront_cache_policy.api["api"].id, origin_request_policy_id = aws_cloudfront_origin_request_policy.api.id, compress = true },
     ]
     content {
       path_pattern               = ordered_cache_behavior.value.path_pattern

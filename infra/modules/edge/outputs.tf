@@ -11,8 +11,8 @@ output "api_url" {
 output "api_cache_policy_ids" {
   description = "IDs of the API's cache policies (never cached, compressed; ADR 0107), by behaviour: `api` (api_path_pattern) and `api_auth` (api_auth_path_pattern)."
   value = {
-    api      = aws_cloudfront_cache_policy.api.id
-    api_auth = aws_cloudfront_cache_policy.api_auth.id
+    api      = aws_cloudfront_cache_policy.api["api"].id
+    api_auth = aws_cloudfront_cache_policy.api["api-auth"].id
   }
 }
 

@@ -189,7 +189,7 @@ class Database:
                 await _rollback_quietly(session)
                 self._raise_verdict(exc)
             try:
-                await _commit_whatever_happens(session)
+                await _commit_whatever_happens(session.commit())
             except BaseException as exc:
                 await _rollback_quietly(session)
                 self._raise_verdict(exc)
@@ -278,10 +278,11 @@ def _deadline_passed_outside_the_database(exc: BaseException) -> bool:
     return True
 
 
-async def _commit_whatever_happens(session: AsyncSession) -> None:
-    """COMMIT, shielded from cancellation: if the task is cancelled meanwhile (shutdown), the
-    outcome is still awaited and reported, then the cancellation goes on."""
-    commit = asyncio.ensure_future(session.commit())
+async def _commit_whatever_happens(committing: Awaitable[object]) -> None:
+    """COMMIT (the session's, or a driver's statement), shielded from cancellation: if the task
+    is cancelled meanwhile (shutdown), the outcome is still awaited and reported, then the
+    cancellation goes on."""
+    commit = asyncio.ensure_future(committing)
     try:
         await asyncio.shield(commit)
     except asyncio.CancelledError:
@@ -312,13 +313,10 @@ async def _write_on(
         except Exception:  # broken already: the pool must not reuse it
             await connection.invalidate()
         raise
-    commit = asyncio.ensure_future(driver.execute("COMMIT"))
     try:
-        await asyncio.shield(commit)
+        await _commit_whatever_happens(driver.execute("COMMIT"))
     except asyncio.CancelledError:
-        await asyncio.wait([commit])
-        commit.result()
-        raise
+        raise  # COMMIT went through: the connection is fine
     except BaseException:
         await connection.invalidate()
         raise

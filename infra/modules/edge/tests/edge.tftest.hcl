@@ -156,13 +156,13 @@ run "api_compressed_but_never_cached" {
   command = apply
 
   assert {
-    condition     = [for b in aws_cloudfront_distribution.this.ordered_cache_behavior : b.cache_policy_id] == [data.aws_cloudfront_cache_policy.caching_disabled.id, aws_cloudfront_cache_policy.api_auth.id, aws_cloudfront_cache_policy.api.id]
+    condition     = [for b in aws_cloudfront_distribution.this.ordered_cache_behavior : b.cache_policy_id] == [data.aws_cloudfront_cache_policy.caching_disabled.id, aws_cloudfront_cache_policy.api["api-auth"].id, aws_cloudfront_cache_policy.api["api"].id]
     error_message = "The streams keep CachingDisabled (never compressed); the auth routes and the rest of the API use the module's never-cached policies."
   }
 
   assert {
     condition = alltrue([
-      for p in [aws_cloudfront_cache_policy.api, aws_cloudfront_cache_policy.api_auth] :
+      for p in values(aws_cloudfront_cache_policy.api) :
       p.min_ttl == 0 && p.default_ttl == 0 && p.max_ttl == 1
     ])
     error_message = "API answers are never kept: minimum and default TTL 0 (no-store obeyed, no header means no caching), maximum 1 s (the least that allows compression)."
@@ -170,7 +170,7 @@ run "api_compressed_but_never_cached" {
 
   assert {
     condition = alltrue([
-      for p in [aws_cloudfront_cache_policy.api, aws_cloudfront_cache_policy.api_auth] :
+      for p in values(aws_cloudfront_cache_policy.api) :
       one(p.parameters_in_cache_key_and_forwarded_to_origin).enable_accept_encoding_gzip && one(p.parameters_in_cache_key_and_forwarded_to_origin).enable_accept_encoding_brotli
     ])
     error_message = "The API's policies enable gzip and Brotli, without which CloudFront compresses nothing."
@@ -178,19 +178,19 @@ run "api_compressed_but_never_cached" {
 
   assert {
     condition = alltrue([
-      for p in [aws_cloudfront_cache_policy.api, aws_cloudfront_cache_policy.api_auth] :
+      for p in values(aws_cloudfront_cache_policy.api) :
       one(one(p.parameters_in_cache_key_and_forwarded_to_origin).headers_config).header_behavior == "whitelist" && one(one(one(p.parameters_in_cache_key_and_forwarded_to_origin).headers_config).headers).items == toset(["Authorization"]) && one(one(p.parameters_in_cache_key_and_forwarded_to_origin).query_strings_config).query_string_behavior == "all"
     ])
     error_message = "The Authorization header and every query string are in the API's cache key: two users' requests never share one."
   }
 
   assert {
-    condition     = one(one(aws_cloudfront_cache_policy.api.parameters_in_cache_key_and_forwarded_to_origin).cookies_config).cookie_behavior == "none"
+    condition     = one(one(aws_cloudfront_cache_policy.api["api"].parameters_in_cache_key_and_forwarded_to_origin).cookies_config).cookie_behavior == "none"
     error_message = "The rest of the API keys on (and gets) no cookie."
   }
 
   assert {
-    condition     = one(one(aws_cloudfront_cache_policy.api_auth.parameters_in_cache_key_and_forwarded_to_origin).cookies_config).cookie_behavior == "whitelist" && one(one(one(aws_cloudfront_cache_policy.api_auth.parameters_in_cache_key_and_forwarded_to_origin).cookies_config).cookies).items == toset(["taskapp_refresh"])
+    condition     = one(one(aws_cloudfront_cache_policy.api["api-auth"].parameters_in_cache_key_and_forwarded_to_origin).cookies_config).cookie_behavior == "whitelist" && one(one(one(aws_cloudfront_cache_policy.api["api-auth"].parameters_in_cache_key_and_forwarded_to_origin).cookies_config).cookies).items == toset(["taskapp_refresh"])
     error_message = "The auth routes key on the session cookie too, and on no other cookie."
   }
 }
