@@ -10,7 +10,8 @@ interleaved (every scenario once, then again) so that drift on a shared machine 
 spread rather than as a difference between scenarios:
 
 - ceiling: bare Starlette, a small constant JSON (bench/bare_app.py);
-- floor: FastAPI with list_tasks' declarations and a constant 14 KB page (bench/floor_app.py);
+- floor: FastAPI with list_tasks' declarations and a constant body as heavy as a real page of 50
+  (bench/floor_app.py);
 - /healthz;
 - the task page of 50, authenticated, Redis warm (cached);
 - the page of 50 and of 100 from PostgreSQL (a second API process with APP_CACHE_READS=false:
@@ -110,7 +111,7 @@ STORM = "page of 50, cached, login storm"
 STORM_LOGINS = 32  # connections logging in, as fast as the server answers, during the storm
 IDLE_STREAMS = 500  # live-update streams held open on the API process (issue 11)
 STREAMS = f"page of 50, cached, {IDLE_STREAMS} idle streams"
-FLOOR = "floor: FastAPI, 14 KB constant"
+FLOOR = "floor: FastAPI, constant page"
 
 
 def progress(message: str) -> None:
@@ -786,14 +787,21 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
             granian("floor_granian", "floor_app:app"),
             granian("api_granian", "taskapp.main:create_app", env),
         ]
+
+        def start(process: ManagedProcess) -> None:
+            progress(f"bench: starting {process.name} on port {process.port}")
+            process.start()
+            wait_http(f"http://127.0.0.1:{process.port}/", process)
+            if args.pin:
+                assert process.pid is not None
+                pin_process_tree(process.pid, server_cores)
+
+        # The floors start once a real page is known: they return a body as heavy.
+        floors = [p for p in processes if p.name in ("floor", "floor_granian")]
         try:
             for process in processes:
-                progress(f"bench: starting {process.name} on port {process.port}")
-                process.start()
-                wait_http(f"http://127.0.0.1:{process.port}/", process)
-                if args.pin:
-                    assert process.pid is not None
-                    pin_process_tree(process.pid, server_cores)
+                if process not in floors:
+                    start(process)
             base = f"http://127.0.0.1:{ports['api']}"
             api_pid = processes[2].pid
             assert api_pid is not None
@@ -842,6 +850,9 @@ def main() -> int:  # noqa: PLR0912, PLR0915 - one linear script
 
             reads = f"/api/projects/{read}/tasks"
             page_50 = fetch_bytes(f"{base}{reads}?limit=50", token)  # also warms the cache
+            os.environ["BENCH_PAGE_BYTES"] = str(len(page_50))  # bench/floor_app.py
+            for process in floors:
+                start(process)
             floor_url = f"http://127.0.0.1:{ports['floor']}{reads}?limit=50&sort=-created_at"
             floor_page = fetch_bytes(floor_url, token)
             progress(
