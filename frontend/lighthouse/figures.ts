@@ -23,11 +23,11 @@ import {
   type Page,
   test,
 } from '@playwright/test';
-import { ApiSession, type TokenPair } from '../e2e/support/api';
-import { CHROMIUM_PATH } from '../e2e/support/env';
+import type { TokenPair } from '../e2e/support/api';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/env';
 import { signedInState } from '../e2e/support/session';
 import { startStack } from '../e2e/support/stack';
-import { seedTasks } from './seed';
+import { seedTasks, signUpOwner } from './seed';
 
 const frontend = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPORTS = join(frontend, 'test-results', 'lighthouse');
@@ -236,19 +236,14 @@ test('the closing figures of issue 10', async ({ playwright }) => {
   });
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--disable-gpu', '--disable-quic', '--no-first-run'],
+    args: CHROMIUM_ARGS,
   });
   const request = await playwright.request.newContext({ baseURL: stack.appUrl });
   try {
     const email = `figures-${Date.now()}@example.com`;
-    const { user } = await ApiSession.signUp(request, {
-      email,
-      name: 'Olivia Owner',
-      password: PASSWORD,
-    });
-    const api = new ApiSession(request, { email, password: PASSWORD });
+    const { api, userId } = await signUpOwner(request, email, PASSWORD);
     const board200 = await api.createProject('Launch plan', 'Everything for the launch.');
-    await seedTasks(api, board200.id, user.id, 200);
+    await seedTasks(api, board200.id, userId, 200);
     const boardUrl = `${stack.appUrl}/projects/${board200.id}`;
 
     // (a) JavaScript per page.
@@ -270,7 +265,7 @@ test('the closing figures of issue 10', async ({ playwright }) => {
 
     // (c) One move with 1,000 tasks, every column loaded to its end.
     const board1000 = await api.createProject('Big board', 'A thousand tasks.');
-    await seedTasks(api, board1000.id, user.id, 1000);
+    await seedTasks(api, board1000.id, userId, 1000);
     const big = await browser.newContext({
       storageState: signedInState(stack.appUrl, await refreshToken(request, email)),
       viewport: { width: 1280, height: 900 },

@@ -15,12 +15,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type APIRequestContext, chromium, expect, test } from '@playwright/test';
 import lighthouse, { desktopConfig, type Flags, type Result } from 'lighthouse';
-import { ApiSession, type TokenPair } from '../e2e/support/api';
+import type { TokenPair } from '../e2e/support/api';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/env';
 import { SESSION_COOKIE } from '../e2e/support/session';
 import { startStack } from '../e2e/support/stack';
 import { SESSION_HINT_COOKIE } from '../src/api/session';
-import { seedTasks } from './seed';
+import { seedTasks, signUpOwner } from './seed';
 
 const frontend = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPORTS = join(frontend, 'test-results', 'lighthouse');
@@ -153,14 +153,9 @@ test('Lighthouse: the login page and a signed-in board with 200 tasks', async ({
   const request = await playwright.request.newContext({ baseURL: stack.appUrl });
   try {
     const email = `lighthouse-${Date.now()}@example.com`;
-    const { user } = await ApiSession.signUp(request, {
-      email,
-      name: 'Olivia Owner',
-      password: PASSWORD,
-    });
-    const api = new ApiSession(request, { email, password: PASSWORD });
+    const { api, userId } = await signUpOwner(request, email, PASSWORD);
     const project = await api.createProject('Launch plan', 'Everything for the launch.');
-    await seedTasks(api, project.id, user.id, TASKS);
+    await seedTasks(api, project.id, userId, TASKS);
 
     // Signed in as a log-in leaves the browser: the session cookie (HttpOnly, Path=/api/auth)
     // and the app's hint cookie (src/api/session.ts), in Chromium's own jar, where the page

@@ -1,5 +1,16 @@
 // The tasks the measuring scripts (run.ts, figures.ts) put on a board, through the API.
-import type { ApiSession, TaskCreate } from '../e2e/support/api';
+import type { APIRequestContext } from '@playwright/test';
+import { ApiSession, type TaskCreate } from '../e2e/support/api';
+
+/** A new account (the owner of the boards a script measures), signed in through the API. */
+export async function signUpOwner(
+  request: APIRequestContext,
+  email: string,
+  password: string,
+): Promise<{ api: ApiSession; userId: string }> {
+  const { user } = await ApiSession.signUp(request, { email, name: 'Olivia Owner', password });
+  return { api: new ApiSession(request, { email, password }), userId: user.id };
+}
 
 /** Tasks created at once (a few requests in flight, as a team would; not a load test). */
 const BATCH = 8;
