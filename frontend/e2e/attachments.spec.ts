@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, truncateSync } from 'node
 import { dirname } from 'node:path';
 import { expect, type Owner, test } from './fixtures';
 import type { Schemas, Task } from './support/api';
+import { watchRequests } from './support/requests';
 
 /** 300 kB that no codec or proxy would leave unchanged by accident. */
 function sampleBytes(): Buffer {
@@ -118,10 +119,9 @@ test('a file over the limit is refused as soon as it is chosen, in MB', async ({
   await page.goto(path);
   await expect(page.getByText('No attachments.')).toBeVisible();
   await expect(page.getByText('Up to 25 MB.')).toBeVisible();
-  const apiCalls: string[] = [];
-  page.on('request', (r) => {
-    if (r.method() === 'POST' && r.url().includes('/attachments')) apiCalls.push(r.url());
-  });
+  const apiCalls = watchRequests(page, (r) =>
+    r.method() === 'POST' && r.url().includes('/attachments') ? r.url() : null,
+  );
   const file = page.getByLabel('File', { exact: true });
   // On disk (a sparse file), so the browser reads it itself: 26 MB through the protocol
   // would take seconds.

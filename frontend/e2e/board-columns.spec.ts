@@ -2,6 +2,7 @@
 // "Clear filters" clears the search box; search matches the beginnings of words.
 import { expect, type Owner, test } from './fixtures';
 import type { Task, TaskCreate } from './support/api';
+import { watchRequests } from './support/requests';
 
 /** The board's page size per column (src/tasks/hooks.ts). */
 const PAGE_SIZE = 30;
@@ -35,12 +36,10 @@ test('10 open tasks under 120 newer done ones show in their columns (bug 1)', as
     status: 'done' as const,
   }));
   await seed(owner, [...open, ...done]);
-  const asked: string[] = [];
-  page.on('request', (request) => {
+  const asked = watchRequests(page, (request) => {
     const url = new URL(request.url());
-    if (url.pathname === `/api/projects/${project.id}/tasks`) {
-      asked.push(`${url.searchParams.get('status')}:${url.searchParams.get('cursor') ?? ''}`);
-    }
+    if (url.pathname !== `/api/projects/${project.id}/tasks`) return null;
+    return `${url.searchParams.get('status')}:${url.searchParams.get('cursor') ?? ''}`;
   });
   await page.goto(`/projects/${project.id}`);
 

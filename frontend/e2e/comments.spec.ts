@@ -59,8 +59,12 @@ test("a member's comment mentioning the owner shows live, highlighted; the owner
   await expect(box).toHaveValue('Can you check the **figures**, @Olivia Owner ');
   await box.pressSequentially('please?');
 
+  // Not a 401: one would be answered by a refresh and the same POST again (tokens live 4 s here).
   const sent = page.waitForResponse(
-    (r) => r.request().method() === 'POST' && r.url().endsWith(`/tasks/${task.id}/comments`),
+    (r) =>
+      r.request().method() === 'POST' &&
+      r.url().endsWith(`/tasks/${task.id}/comments`) &&
+      r.status() !== 401,
   );
   await page.getByRole('button', { name: 'Comment', exact: true }).click();
   // The text says the name; the mention sent is the owner's id.

@@ -7,6 +7,7 @@ import type { Page, Request } from '@playwright/test';
 import { type Actor, expect, test } from './fixtures';
 import type { Task } from './support/api';
 import { expectSameDocument, markDocument } from './support/live';
+import { watchRequests } from './support/requests';
 
 const column = (page: Page, name: string) => page.getByRole('list', { name });
 const card = (page: Page, columnName: string, title: string) =>
@@ -24,14 +25,11 @@ async function openBoard(actor: Actor, projectId: string, titles: string[]): Pro
 
 /** The board's list and count reads the page makes from now on (not the one task it re-reads). */
 function watchBoardReads(page: Page, projectId: string): string[] {
-  const seen: string[] = [];
-  page.on('request', (request: Request) => {
+  return watchRequests(page, (request: Request) => {
     const path = new URL(request.url()).pathname;
-    if (path === `/api/projects/${projectId}/tasks` || path.endsWith('/tasks/counts')) {
-      seen.push(path);
-    }
+    const read = path === `/api/projects/${projectId}/tasks` || path.endsWith('/tasks/counts');
+    return read ? path : null;
   });
-  return seen;
 }
 
 test("a teammate's move, new task, edit and delete show on the owner's board without a reload", async ({

@@ -6,6 +6,7 @@ import type { Page, Request } from '@playwright/test';
 import { expect, test } from './fixtures';
 import type { Task } from './support/api';
 import { expectSameDocument, markDocument } from './support/live';
+import { watchRequests } from './support/requests';
 
 const column = (page: Page, name: string) => page.getByRole('list', { name });
 const card = (page: Page, columnName: string, title: string) =>
@@ -151,12 +152,10 @@ test('a status changed in the panel moves the card on the board behind, without 
   const panel = page.getByRole('dialog', { name: 'Write the brief' });
   await expect(panel.getByLabel('Status')).toHaveValue('todo');
   await markDocument(page);
-  const reads: string[] = [];
-  page.on('request', (request: Request) => {
+  const reads = watchRequests(page, (request: Request) => {
     const url = new URL(request.url());
-    if (request.method() === 'GET' && url.pathname === `/api/projects/${project.id}/tasks`) {
-      reads.push(url.search);
-    }
+    const list = request.method() === 'GET' && url.pathname === `/api/projects/${project.id}/tasks`;
+    return list ? url.search : null;
   });
 
   await panel.getByLabel('Status').selectOption('in_progress');
