@@ -1,14 +1,16 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { NavLink, Outlet, useNavigate, useOutletContext } from 'react-router';
+import { useEffect } from 'react';
+import { matchPath, NavLink, Outlet, useNavigate, useOutletContext } from 'react-router';
 import { isNotFound } from '../api';
 import type { Project } from '../api/types';
 import { permissions } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import { prefetchBoard } from '../tasks/hooks';
 import { type ProjectEvents, useProjectEvents } from '../tasks/useProjectEvents';
 import { ErrorView, Loading, NotFoundView } from '../ui/components';
 import { useShortcut } from '../ui/shortcuts';
 import { TitleScope } from '../ui/title';
-import { projectKeys, useProject, useProjectId } from './hooks';
+import { membersQuery, projectKeys, useProject, useProjectId } from './hooks';
 
 export interface ProjectContext {
   project: Project;
@@ -21,12 +23,25 @@ export function useProjectContext(): ProjectContext {
   return useOutletContext<ProjectContext>();
 }
 
+/** The addresses that show the board (a task's panel is over the board). */
+const BOARD_PATHS = ['/projects/:projectId', '/projects/:projectId/tasks/:taskId'];
+
 export function ProjectLayout() {
   const projectId = useProjectId();
   const project = useProject(projectId);
   const { user } = useAuth();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  // Opened on the board (or a task over it): the board's reads start beside the project's,
+  // not once it is in (issue 10: one round trip less before the first card).
+  useEffect(() => {
+    const { pathname, search } = window.location;
+    if (!BOARD_PATHS.some((path) => matchPath(path, pathname))) return;
+    prefetchBoard(queryClient, projectId, new URLSearchParams(search), user?.id);
+    void queryClient.prefetchQuery(membersQuery(projectId));
+    // As the project opens (and once more when "My tasks" can be told whose they are); what
+    // is fresh or under way is not read again.
+  }, [projectId, queryClient, user?.id]);
   const live = useProjectEvents(projectId, {
     enabled: project.isSuccess,
     me: user?.id,

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import { api, unwrap } from '../api';
 
@@ -32,9 +32,12 @@ export function useProject(projectId: string) {
 }
 
 export function useMembers(projectId: string, refetchInterval: number | false = false) {
-  return useQuery({
+  return useQuery({ ...membersQuery(projectId), refetchInterval });
+}
+
+export function membersQuery(projectId: string) {
+  return queryOptions({
     queryKey: projectKeys.members(projectId),
-    refetchInterval,
     queryFn: async () =>
       unwrap(
         await api.GET('/api/projects/{project_id}/members', {
