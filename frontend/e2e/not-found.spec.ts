@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { watchRequests } from './support/requests';
 
 async function expectNotFound(page: Page, heading: string, back: string): Promise<void> {
   await expect(page.getByRole('heading', { name: heading, level: 1 })).toBeVisible();
@@ -34,10 +35,20 @@ test('a project that does not exist, or is not yours, says "Project not found"',
   expectAccessible,
 }) => {
   const { page } = stranger;
+  const streams = watchRequests(page, (request) => {
+    const path = new URL(request.url()).pathname;
+    return path.endsWith('/events') ? path : null;
+  });
   for (const id of [randomUUID(), 'not-a-uuid', owner.project.id]) {
     await page.goto(`/projects/${id}`);
     await expectNotFound(page, 'Project not found', 'Go to your projects');
   }
+  // The board's live stream opens beside the project's read (ProjectLayout.tsx): refused, it
+  // is not asked again, and it does not take the stranger away saying they were removed.
+  await page.waitForTimeout(1_500);
+  await expect(page.getByRole('heading', { name: 'Project not found', level: 1 })).toBeVisible();
+  const own = streams.filter((path) => path === `/api/projects/${owner.project.id}/events`);
+  expect(own.length).toBeLessThanOrEqual(1);
   await expectAccessible(page, 'project not found');
   await page.goto(`/projects/${randomUUID()}/tasks/${randomUUID()}`);
   await expectNotFound(page, 'Project not found', 'Go to your projects');

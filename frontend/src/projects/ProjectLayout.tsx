@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { matchPath, NavLink, Outlet, useNavigate, useOutletContext } from 'react-router';
 import { isNotFound } from '../api';
 import type { Project } from '../api/types';
@@ -34,18 +34,25 @@ export function ProjectLayout() {
   const navigate = useNavigate();
   // Opened on the board (or a task over it): the board's reads start beside the project's,
   // not once it is in (issue 10: one round trip less before the first card).
+  const [openedOnBoard] = useState(() =>
+    BOARD_PATHS.some((path) => matchPath(path, window.location.pathname)),
+  );
   useEffect(() => {
-    const { pathname, search } = window.location;
-    if (!BOARD_PATHS.some((path) => matchPath(path, pathname))) return;
-    prefetchBoard(queryClient, projectId, new URLSearchParams(search), user?.id);
+    if (!openedOnBoard) return;
+    prefetchBoard(queryClient, projectId, new URLSearchParams(window.location.search), user?.id);
     void queryClient.prefetchQuery(membersQuery(projectId));
     // As the project opens (and once more when "My tasks" can be told whose they are); what
     // is fresh or under way is not read again.
-  }, [projectId, queryClient, user?.id]);
+  }, [openedOnBoard, projectId, queryClient, user?.id]);
   const live = useProjectEvents(projectId, {
-    enabled: project.isSuccess,
+    // The stream opens with the reads it keeps up to date: had they been read before it, it
+    // would read them again (useProjectEvents `fresh`). So on the board it opens beside them,
+    // elsewhere once the project is known; never for a project that cannot be read.
+    enabled: project.isSuccess || (openedOnBoard && project.isPending),
     me: user?.id,
     onRemoved: () => {
+      // Refused before the project was read: the project's own 404 says so (NotFoundView).
+      if (!project.isSuccess) return;
       const name = project.data?.name;
       navigate('/', {
         replace: true,
