@@ -146,36 +146,3 @@ test('search matches word beginnings; "Clear filters" clears the search box (bug
   await page.goto(`/projects/${project.id}?q=home`);
   await expect(search).toHaveValue('home');
 });
-
-test('opened at its address, the board reads its columns and counts while the project is read', async ({
-  owner,
-}) => {
-  const { page, project } = owner;
-  await owner.api.createTask(project.id, { title: 'Write the brief' });
-  // The project's own read is held: the board's reads must not wait for it.
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await page.route(`**/api/projects/${project.id}`, async (route) => {
-    await held;
-    await route.continue();
-  });
-  const reads = watchRequests(page, (request) => {
-    const path = new URL(request.url()).pathname;
-    if (path === `/api/projects/${project.id}/tasks/counts`) return 'counts';
-    if (path !== `/api/projects/${project.id}/tasks`) return null;
-    return new URL(request.url()).searchParams.get('status');
-  });
-  await page.goto(`/projects/${project.id}?priority=medium`);
-  await expect.poll(() => [...reads].sort()).toEqual(['counts', 'done', 'in_progress', 'todo']);
-  await expect(page.getByText('Loading project…')).toBeVisible();
-
-  release();
-  await expect(
-    page.getByRole('list', { name: 'To do' }).getByRole('link', { name: 'Write the brief' }),
-  ).toBeVisible();
-  // The board found them read under its filters: nothing read twice.
-  await page.waitForTimeout(500);
-  expect([...reads].sort()).toEqual(['counts', 'done', 'in_progress', 'todo']);
-});

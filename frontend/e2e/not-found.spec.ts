@@ -43,8 +43,8 @@ test('a project that does not exist, or is not yours, says "Project not found"',
     await page.goto(`/projects/${id}`);
     await expectNotFound(page, 'Project not found', 'Go to your projects');
   }
-  // The board's live stream opens beside the project's read (ProjectLayout.tsx): refused, it
-  // is not asked again, and it does not take the stranger away saying they were removed.
+  // The project's live stream is not opened for a project that cannot be read (or, refused,
+  // asked again), and nothing takes the stranger away saying they were removed.
   await page.waitForTimeout(1_500);
   await expect(page.getByRole('heading', { name: 'Project not found', level: 1 })).toBeVisible();
   const own = streams.filter((path) => path === `/api/projects/${owner.project.id}/events`);

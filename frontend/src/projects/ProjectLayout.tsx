@@ -1,16 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import { matchPath, NavLink, Outlet, useNavigate, useOutletContext } from 'react-router';
+import { NavLink, Outlet, useNavigate, useOutletContext } from 'react-router';
 import { isNotFound } from '../api';
 import type { Project } from '../api/types';
 import { permissions } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
-import { prefetchBoard } from '../tasks/hooks';
 import { type ProjectEvents, useProjectEvents } from '../tasks/useProjectEvents';
 import { ErrorView, Loading, NotFoundView } from '../ui/components';
 import { useShortcut } from '../ui/shortcuts';
 import { TitleScope } from '../ui/title';
-import { membersQuery, projectKeys, useProject, useProjectId } from './hooks';
+import { projectKeys, useProject, useProjectId } from './hooks';
 
 export interface ProjectContext {
   project: Project;
@@ -23,36 +21,16 @@ export function useProjectContext(): ProjectContext {
   return useOutletContext<ProjectContext>();
 }
 
-/** The addresses that show the board (a task's panel is over the board). */
-const BOARD_PATHS = ['/projects/:projectId', '/projects/:projectId/tasks/:taskId'];
-
 export function ProjectLayout() {
   const projectId = useProjectId();
   const project = useProject(projectId);
   const { user } = useAuth();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  // Opened on the board (or a task over it): the board's reads start beside the project's,
-  // not once it is in (issue 10: one round trip less before the first card).
-  const [openedOnBoard] = useState(() =>
-    BOARD_PATHS.some((path) => matchPath(path, window.location.pathname)),
-  );
-  useEffect(() => {
-    if (!openedOnBoard) return;
-    prefetchBoard(queryClient, projectId, new URLSearchParams(window.location.search), user?.id);
-    void queryClient.prefetchQuery(membersQuery(projectId));
-    // As the project opens (and once more when "My tasks" can be told whose they are); what
-    // is fresh or under way is not read again.
-  }, [openedOnBoard, projectId, queryClient, user?.id]);
   const live = useProjectEvents(projectId, {
-    // The stream opens with the reads it keeps up to date: had they been read before it, it
-    // would read them again (useProjectEvents `fresh`). So on the board it opens beside them,
-    // elsewhere once the project is known; never for a project that cannot be read.
-    enabled: project.isSuccess || (openedOnBoard && project.isPending),
+    enabled: project.isSuccess,
     me: user?.id,
     onRemoved: () => {
-      // Refused before the project was read: the project's own 404 says so (NotFoundView).
-      if (!project.isSuccess) return;
       const name = project.data?.name;
       navigate('/', {
         replace: true,

@@ -1,4 +1,4 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import { api, unwrap } from '../api';
 
@@ -32,12 +32,9 @@ export function useProject(projectId: string) {
 }
 
 export function useMembers(projectId: string, refetchInterval: number | false = false) {
-  return useQuery({ ...membersQuery(projectId), refetchInterval });
-}
-
-export function membersQuery(projectId: string) {
-  return queryOptions({
+  return useQuery({
     queryKey: projectKeys.members(projectId),
+    refetchInterval,
     queryFn: async () =>
       unwrap(
         await api.GET('/api/projects/{project_id}/members', {

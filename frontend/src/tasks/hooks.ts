@@ -1,14 +1,7 @@
-import {
-  infiniteQueryOptions,
-  type QueryClient,
-  queryOptions,
-  useInfiniteQuery,
-  useQuery,
-} from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../api';
-import { TASK_STATUSES, type TaskSort, type TaskStatus } from '../api/types';
+import type { TaskSort, TaskStatus } from '../api/types';
 import { type CountFilters, type TaskFilters, withoutStatus } from './board';
-import { boardQuery } from './filters';
 
 export const PAGE_SIZE = 30;
 
@@ -58,15 +51,9 @@ export function useTaskPages(
   refetchInterval: number | false = false,
 ) {
   return useInfiniteQuery({
-    ...taskPagesQuery(projectId, filters, sort),
+    queryKey: taskKeys.list(projectId, filters, sort),
     enabled,
     refetchInterval,
-  });
-}
-
-function taskPagesQuery(projectId: string, filters: TaskFilters, sort: TaskSort) {
-  return infiniteQueryOptions({
-    queryKey: taskKeys.list(projectId, filters, sort),
     initialPageParam: null as string | null,
     queryFn: async ({ pageParam }) =>
       unwrap(
@@ -95,13 +82,10 @@ export function useTaskCounts(
   filters: TaskFilters,
   refetchInterval: number | false = false,
 ) {
-  return useQuery({ ...taskCountsQuery(projectId, filters), refetchInterval });
-}
-
-function taskCountsQuery(projectId: string, filters: TaskFilters) {
   const countFilters = withoutStatus(filters);
-  return queryOptions({
+  return useQuery({
     queryKey: taskKeys.counts(projectId, countFilters),
+    refetchInterval,
     queryFn: async () =>
       unwrap(
         await api.GET('/api/projects/{project_id}/tasks/counts', {
@@ -116,27 +100,6 @@ function taskCountsQuery(projectId: string, filters: TaskFilters) {
         }),
       ),
   });
-}
-
-/**
- * Starts the board's reads (its columns' first pages, the counts) for the address given,
- * while the project itself is still being read: the board, once it renders, finds them under
- * way or done (the same keys and reads as its hooks), one round trip sooner (issue 10). Not
- * for "My tasks" before the user is known: whose tasks those are is not known yet.
- */
-export function prefetchBoard(
-  queryClient: QueryClient,
-  projectId: string,
-  search: URLSearchParams,
-  me: string | undefined,
-): void {
-  if (search.get('assignee') === 'me' && me === undefined) return;
-  const { filters, sort } = boardQuery(search, me);
-  for (const status of TASK_STATUSES) {
-    if (filters.status && filters.status !== status) continue;
-    void queryClient.prefetchInfiniteQuery(taskPagesQuery(projectId, { ...filters, status }, sort));
-  }
-  void queryClient.prefetchQuery(taskCountsQuery(projectId, filters));
 }
 
 export function useTask(
