@@ -23,11 +23,10 @@ import {
   type Page,
   test,
 } from '@playwright/test';
-import type { TokenPair } from '../e2e/support/api';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/env';
 import { signedInState } from '../e2e/support/session';
 import { startStack } from '../e2e/support/stack';
-import { seedTasks, signUpOwner } from './seed';
+import { freshRefreshToken, seedTasks, signUpOwner } from './seed';
 
 const frontend = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPORTS = join(frontend, 'test-results', 'lighthouse');
@@ -45,13 +44,6 @@ const median = (values: number[]) => {
 };
 const ms = (value: number) => `${Math.round(value)} ms`;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
-
-/** A fresh session's refresh token (each page load rotates the one it is given). */
-async function refreshToken(request: APIRequestContext, email: string): Promise<string> {
-  const response = await request.post('/api/auth/login', { data: { email, password: PASSWORD } });
-  await expect(response, 'log-in through the API').toBeOK();
-  return ((await response.json()) as { tokens: TokenPair }).tokens.refresh_token ?? '';
-}
 
 interface Scripts {
   files: { file: string; gzip: number; transferred: number }[];
@@ -138,7 +130,7 @@ async function timeToFirstCard(
   const chain: Chain[] = [];
   for (let i = 0; i < LOADS; i++) {
     const context = await browser.newContext({
-      storageState: signedInState(appUrl, await refreshToken(request, email)),
+      storageState: signedInState(appUrl, await freshRefreshToken(request, email, PASSWORD)),
     });
     try {
       const page = await context.newPage();
@@ -251,7 +243,7 @@ test('the closing figures of issue 10', async ({ playwright }) => {
     const login = await scriptsOf(await fresh.newPage(), `${stack.appUrl}/login`, 'form');
     await fresh.close();
     const signedIn = await browser.newContext({
-      storageState: signedInState(stack.appUrl, await refreshToken(request, email)),
+      storageState: signedInState(stack.appUrl, await freshRefreshToken(request, email, PASSWORD)),
     });
     const boardPage = await signedIn.newPage();
     const board = await scriptsOf(boardPage, boardUrl, 'li.task-card');
@@ -267,7 +259,7 @@ test('the closing figures of issue 10', async ({ playwright }) => {
     const board1000 = await api.createProject('Big board', 'A thousand tasks.');
     await seedTasks(api, board1000.id, userId, 1000);
     const big = await browser.newContext({
-      storageState: signedInState(stack.appUrl, await refreshToken(request, email)),
+      storageState: signedInState(stack.appUrl, await freshRefreshToken(request, email, PASSWORD)),
       viewport: { width: 1280, height: 900 },
     });
     const page = await big.newPage();

@@ -13,14 +13,13 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type APIRequestContext, chromium, expect, test } from '@playwright/test';
+import { chromium, expect, test } from '@playwright/test';
 import lighthouse, { desktopConfig, type Flags, type Result } from 'lighthouse';
-import type { TokenPair } from '../e2e/support/api';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/env';
 import { SESSION_COOKIE } from '../e2e/support/session';
 import { startStack } from '../e2e/support/stack';
 import { SESSION_HINT_COOKIE } from '../src/api/session';
-import { seedTasks, signUpOwner } from './seed';
+import { freshRefreshToken, seedTasks, signUpOwner } from './seed';
 
 const frontend = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPORTS = join(frontend, 'test-results', 'lighthouse');
@@ -46,16 +45,6 @@ function freePort(): Promise<number> {
       );
     });
   });
-}
-
-/** A fresh session's refresh token (each audited load rotates the one it is given). */
-async function refreshToken(
-  request: APIRequestContext,
-  email: string,
-): Promise<TokenPair['refresh_token']> {
-  const response = await request.post('/api/auth/login', { data: { email, password: PASSWORD } });
-  await expect(response, 'log-in through the API').toBeOK();
-  return ((await response.json()) as { tokens: TokenPair }).tokens.refresh_token;
 }
 
 interface Row {
@@ -193,14 +182,18 @@ test('Lighthouse: the login page and a signed-in board with 200 tasks', async ({
       });
 
     const rows: Row[] = [];
-    const audit = async (page: string, path: string, signedIn: boolean, formFactor: string) => {
-      const config = FORM_FACTORS.find(([name]) => name === formFactor)?.[1];
+    const audit = async (
+      page: string,
+      path: string,
+      signedIn: boolean,
+      [formFactor, config]: (typeof FORM_FACTORS)[number],
+    ) => {
       const flags: Flags = { port, output: 'json', logLevel: 'error' };
       // Lighthouse 12.2 misreads a trace of this Chromium now and then (NO_NAVSTART, "run
       // Lighthouse again"): one more try, with a fresh session.
       for (let attempt = 1; attempt <= 2; attempt++) {
         // A fresh session per load: the silent refresh on load rotates the cookie.
-        if (signedIn) await signIn((await refreshToken(request, email)) ?? '');
+        if (signedIn) await signIn(await freshRefreshToken(request, email, PASSWORD));
         const lhr = (await lighthouse(`${stack.appUrl}${path}`, flags, config))?.lhr;
         if (!lhr) throw new Error(`Lighthouse returned nothing for ${path}`);
         if (!lhr.runtimeError) return lhr;
@@ -209,12 +202,13 @@ test('Lighthouse: the login page and a signed-in board with 200 tasks', async ({
       throw new Error(`${page} ${formFactor}: Lighthouse failed twice`);
     };
     const audited = async (page: string, path: string, signedIn: boolean) => {
-      for (const [formFactor] of FORM_FACTORS) {
+      for (const formFactorConfig of FORM_FACTORS) {
+        const [formFactor] = formFactorConfig;
         if (ONLY && !ONLY.includes(`${page}-${formFactor}`)) continue;
         // The median load by performance score, as Lighthouse advises for a score that varies.
         const runs: Result[] = [];
         for (let run = 0; run < RUNS; run++) {
-          runs.push(await audit(page, path, signedIn, formFactor));
+          runs.push(await audit(page, path, signedIn, formFactorConfig));
         }
         const scores = runs.map((r) => Math.round((r.categories.performance?.score ?? 0) * 100));
         if (RUNS > 1) console.log(`${page} ${formFactor}: performance ${scores.join(', ')}`);

@@ -1,6 +1,6 @@
 // The tasks the measuring scripts (run.ts, figures.ts) put on a board, through the API.
-import type { APIRequestContext } from '@playwright/test';
-import { ApiSession, type TaskCreate } from '../e2e/support/api';
+import { type APIRequestContext, expect } from '@playwright/test';
+import { ApiSession, type TaskCreate, type TokenPair } from '../e2e/support/api';
 
 /** A new account (the owner of the boards a script measures), signed in through the API. */
 export async function signUpOwner(
@@ -10,6 +10,17 @@ export async function signUpOwner(
 ): Promise<{ api: ApiSession; userId: string }> {
   const { user } = await ApiSession.signUp(request, { email, name: 'Olivia Owner', password });
   return { api: new ApiSession(request, { email, password }), userId: user.id };
+}
+
+/** A fresh session's refresh token for the account (each page load rotates the one it is given). */
+export async function freshRefreshToken(
+  request: APIRequestContext,
+  email: string,
+  password: string,
+): Promise<string> {
+  const response = await request.post('/api/auth/login', { data: { email, password } });
+  await expect(response, 'log-in through the API').toBeOK();
+  return ((await response.json()) as { tokens: TokenPair }).tokens.refresh_token ?? '';
 }
 
 /** Tasks created at once (a few requests in flight, as a team would; not a load test). */
