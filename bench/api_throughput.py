@@ -1,6 +1,6 @@
 """Throughput and latency of the API between a ceiling and a floor, same machine, same
-uvicorn settings (one worker, uvloop, httptools), same run. Prints figures and ratios; asserts
-nothing (targets: DESIGN.md section 9).
+uvicorn settings (one worker, uvloop with eager accepts, httptools), same run. Prints figures
+and ratios; asserts nothing (targets: DESIGN.md section 9).
 
     make bench                      # needs `wrk` (Debian: apt-get install wrk)
     make bench BENCH_ARGS="--seconds 1 --repetitions 1 --connections 16"   # a smoke run
@@ -76,9 +76,11 @@ from taskapp_ops.services import (
 HERE = Path(__file__).resolve().parent
 DOCS = HERE.parent / "docs"
 PROFILES = HERE / "profiles"
+# The API's own loop (`taskapp api`): uvloop accepting every waiting connection per wake
+# (ADR 0110), so that the ceiling and the floor are served as the API is.
 UVICORN_FLAGS = [
     "--loop",
-    "uvloop",
+    "taskapp.core.event_loop:EagerAcceptLoop",
     "--http",
     "httptools",
     "--no-access-log",
@@ -538,7 +540,7 @@ def render_table(
 ) -> str:
     lines = [
         f"{seconds} s per run, {repetitions} repetition(s), one uvicorn worker per server "
-        f"(uvloop, httptools), wrk -t1 "
+        f"(uvloop with eager accepts, httptools), wrk -t1 "
         + (
             f"on the same {os.cpu_count()} cores."
             if WRK_CORES is None

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from redis import Redis as SyncRedis
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from taskapp.core.redis import RedisStore
@@ -527,6 +527,35 @@ class TestSessionRevocation:
         SyncRedis.from_url(stack.endpoints.redis_url).flushall()  # a restart: no persistence
         assert_error(await _me(client, account.access_token), 401)
         assert (await _me(client, other["access_token"])).status_code == 200
+
+    async def test_a_burst_after_a_lull_asks_the_database_once(
+        self, client: httpx.AsyncClient, app: FastAPI, stack: Stack
+    ) -> None:
+        """No request for longer than the beacon's life (a quiet night, a low-traffic app):
+        the next requests find the revoked set possibly incomplete and the database answers.
+        Twenty of them at once, each with its own session, share one query; the revoked one
+        among them is still refused."""
+        accounts = [await sign_up(client, f"user{number}") for number in range(20)]
+        ended = accounts[0]
+        await client.post("/api/auth/logout", json={"refresh_token": ended.refresh_token})
+        SyncRedis.from_url(stack.endpoints.redis_url).delete("auth:beacon")  # it lapsed
+
+        asked: list[str] = []
+
+        def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            if "refresh_tokens" in statement:
+                asked.append(statement)
+
+        engine = app.state.database.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            answers = await asyncio.gather(
+                *(_me(client, account.access_token) for account in accounts)
+            )
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert [answer.status_code for answer in answers] == [401] + [200] * 19
+        assert len(asked) == 1, asked
 
     async def test_logout_while_redis_is_down_ends_the_access_token(
         self, client: httpx.AsyncClient, app: FastAPI, stack: Stack, redis_stopped: None

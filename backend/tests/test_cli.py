@@ -11,6 +11,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from taskapp import cli
+from taskapp.core.event_loop import EagerAcceptLoop
 from tests.conftest import Stack
 
 
@@ -35,3 +36,6 @@ def test_the_api_starts_with_its_startup_objects_frozen(
     assert seen["frozen"] > 50_000, seen["frozen"]
     assert seen["options"]["timeout_graceful_shutdown"] == 20
     assert seen["options"]["timeout_keep_alive"] == stack.settings.http_keep_alive_seconds
+    # uvloop, accepting every waiting connection per wake (ADR 0110).
+    loop = uvicorn.Config(app=seen["app"], loop=seen["options"]["loop"]).get_loop_factory()
+    assert loop is EagerAcceptLoop

@@ -25,7 +25,7 @@ def run_api() -> None:
         app,
         host=settings.host,
         port=settings.port,
-        loop="uvloop",
+        loop="taskapp.core.event_loop:EagerAcceptLoop",  # uvloop, eager accepts (ADR 0110)
         http="httptools",
         access_log=False,  # our middleware logs each request with its request id
         proxy_headers=False,  # client IPs come from X-Forwarded-For by hop count (settings)

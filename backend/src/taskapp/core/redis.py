@@ -31,6 +31,9 @@ from taskapp.core.settings import Settings
 logger = logging.getLogger("taskapp.redis")
 T = TypeVar("T")
 
+# Connections the client may open; as many operations run at once, the rest wait their turn.
+MAX_CONNECTIONS = 256
+
 # A repair that failed is tried again after this long (the breaker may refuse it for a
 # while longer: then the next try after its cool-down goes through as the probe).
 REPAIR_INTERVAL_SECONDS = 0.1
@@ -51,8 +54,14 @@ class RedisStore:
             # a Redis restart), none on a timeout: a call costs at most two timeouts. (The
             # client's default retries ten times with backoff, seconds per call.)
             retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
-            max_connections=256,
+            max_connections=MAX_CONNECTIONS,
         )
+        # A busy process (every one of its connections' requests at the Redis step at once)
+        # waits for a pooled connection rather than asking for one more: the client's pool
+        # raises when exhausted, and that is this process's load, not Redis failing. Counted
+        # as a failure it opened the breaker and sent every read to the database for a
+        # second, under the very load that exhausted the pool (ADR 0110).
+        self._slots = asyncio.Semaphore(MAX_CONNECTIONS)
         self.timeout = timeout
         self.breaker = CircuitBreaker("redis", failure_threshold=3, reset_after_seconds=1.0)
         self.outages = 0
@@ -69,9 +78,22 @@ class RedisStore:
         None also when the outcome is unknown (a timeout): the command may have run."""
         if self._closed or not self.breaker.allow():
             return None
+        if self._slots.locked():
+            try:
+                async with asyncio.timeout(self.timeout):
+                    await self._slots.acquire()
+            except TimeoutError:
+                # No verdict on Redis: the wait was for this process's own calls.
+                self.breaker.record_no_verdict()
+                logger.warning(
+                    "redis calls saturated: waited %.2f s for a connection", self.timeout
+                )
+                return None
+        else:
+            await self._slots.acquire()  # free: returns at once
         try:
-            # Bounded by the client's socket and connect timeouts; the pool never blocks
-            # (it raises when exhausted), so no extra wait_for task per call is needed.
+            # Bounded by the client's socket and connect timeouts; with a slot held the pool
+            # has a connection for it, so no extra wait_for task per call is needed.
             result = await operation(self.client)
         except (TimeoutError, RedisError, OSError) as exc:
             was_closed = self.breaker.state == "closed"
@@ -80,6 +102,8 @@ class RedisStore:
                 self.outages += 1
             logger.warning("redis unavailable: %s", type(exc).__name__)
             return None
+        finally:
+            self._slots.release()
         self.breaker.record_success()
         return result
 
