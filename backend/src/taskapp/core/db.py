@@ -12,7 +12,6 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from datetime import datetime
 from typing import Annotated, Any, NoReturn, Protocol
 
@@ -155,11 +154,6 @@ class ReadConnection(Protocol):
     async def fetch(self, query: str, *args: Any) -> list[Any]: ...
 
 
-# Whether this task already holds one of the process's connection turns: a nested use (a
-# read inside a transaction) takes no second turn, so it cannot wait for itself.
-_holding_turn: ContextVar[bool] = ContextVar("holding_database_turn", default=False)
-
-
 class Database:
     """The engine, its session factory and the circuit breaker guarding them."""
 
@@ -167,33 +161,30 @@ class Database:
         self.engine = create_engine(settings)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.breaker = CircuitBreaker("database", failure_threshold=3, reset_after_seconds=1.0)
-        # Connections are handed out first come, first served. The pool's own queue is not
-        # fair: a connection returned is taken by whoever asks next, before the waiter it woke
-        # runs, and that waiter queues again at the back; under load some requests waited
-        # the whole pool timeout (p99 1.1 s at 64 connections, 503s at 256; ADR 0110).
-        # asyncio's semaphore queues newcomers behind waiters; as many turns as connections.
+        # One-statement reads and writes (`read`, `write`: the requests' hot paths) get their
+        # connections first come, first served. The pool's own queue is not fair: a
+        # connection returned is taken by whoever asks next, before the waiter it woke runs,
+        # and that waiter queues again at the back; under load some requests waited the whole
+        # pool timeout (p99 1.1 s at 64 connections, 503s at 256; ADR 0110). asyncio's
+        # semaphore queues newcomers behind waiters; as many turns as connections.
         self._turns = asyncio.Semaphore(
             settings.database_pool_size + settings.database_pool_overflow
         )
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
-        """Hold one of the process's connection turns, waiting in line for it until the
-        request's deadline (then 503 "busy": no verdict on the database, which was not asked)."""
-        if _holding_turn.get():
-            yield
-            return
+        """Hold one of the process's connection turns for a connection held throughout,
+        waiting in line for it until the request's deadline (then 503 "busy": no verdict on
+        the database, which was not asked)."""
         try:
             async with asyncio.timeout_at(request_deadline()):
                 await self._turns.acquire()
         except TimeoutError:
             self.breaker.record_no_verdict()
             raise ServiceUnavailable("The server is busy; try again shortly.", 1) from None
-        holding = _holding_turn.set(True)
         try:
             yield
         finally:
-            _holding_turn.reset(holding)
             self._turns.release()
 
     def unavailable(self) -> ServiceUnavailable:
@@ -214,7 +205,10 @@ class Database:
         may still land."""
         if not self.breaker.allow():
             raise self.unavailable()
-        async with self._turn(), self.sessionmaker() as session:
+        # No turn here (see `_turn`): a unit of work may give its connection back midway (a
+        # login does while the password is hashed), and a turn held meanwhile would keep the
+        # requests behind it waiting for a connection nobody uses.
+        async with self.sessionmaker() as session:
             try:
                 # Outside a request (the export worker) there is no deadline: None waits.
                 async with asyncio.timeout_at(request_deadline()):
@@ -229,7 +223,7 @@ class Database:
                 self._raise_verdict(exc)
             self.breaker.record_success()
             callbacks = session.info.pop(_AFTER_COMMIT, [])
-        for callback in callbacks:  # the connection and its turn are free for others by now
+        for callback in callbacks:
             await callback()
 
     @asynccontextmanager
