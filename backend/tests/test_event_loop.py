@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import socket
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -25,9 +26,10 @@ def _run(scenario: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
 
 
 class _Recorded(asyncio.Protocol):
-    """Counts connections made and answers each chunk it reads with b"ok"."""
+    """Adds each connection made to `made` and answers each chunk it reads with b"ok"."""
 
-    made: list[Any]
+    def __init__(self, made: list[Any]) -> None:
+        self.made = made
 
     def connection_made(self, transport: Any) -> None:  # uvloop's transports are not asyncio's
         self.transport = transport
@@ -37,9 +39,9 @@ class _Recorded(asyncio.Protocol):
         self.transport.write(b"ok")
 
 
-def _recorder() -> tuple[type[_Recorded], list[Any]]:
+def _recorder() -> tuple[Callable[[], _Recorded], list[Any]]:
     made: list[Any] = []
-    return type("Recorded", (_Recorded,), {"made": made}), made
+    return functools.partial(_Recorded, made), made
 
 
 async def _turns(count: int) -> None:

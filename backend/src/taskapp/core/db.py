@@ -222,9 +222,8 @@ class Database:
                 await _rollback_quietly(session)
                 self._raise_verdict(exc)
             self.breaker.record_success()
-            callbacks = session.info.pop(_AFTER_COMMIT, [])
-        for callback in callbacks:
-            await callback()
+            for callback in session.info.pop(_AFTER_COMMIT, []):
+                await callback()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[ReadConnection]:

@@ -123,12 +123,6 @@ class EagerAcceptServer(asyncio.AbstractServer):
         if self._connecting:
             await asyncio.wait(set(self._connecting))
 
-    def close_clients(self) -> None:  # Python 3.13's AbstractServer; uvicorn closes its own
-        return None
-
-    def abort_clients(self) -> None:
-        return None
-
     def _watch(self, listener: socket.socket) -> None:
         self._loop.add_reader(listener.fileno(), self._accept_waiting, listener)
 
