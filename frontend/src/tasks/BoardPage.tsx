@@ -147,11 +147,7 @@ export function BoardPage() {
     [lists.in_progress.data],
   );
   const done = useMemo(() => columnTasks(lists.done.data?.pages ?? [], 'done'), [lists.done.data]);
-  // The cards wait for the counts and the members as well: a query answered while React renders
-  // the cards in the background (below) would make it throw that render away and render them
-  // again at once, in one long task (its check against tearing; Chromium traces, issue 10).
-  const loading =
-    shown.some((s) => lists[s].isPending) || counts.isPending || members.isPending;
+  const loading = shown.some((s) => lists[s].isPending);
   // New cards in numbers are rendered in the background (issue 10): the first pages (90 cards),
   // a page loaded. That render is a transition that yields to the browser every few
   // milliseconds, instead of one long task that holds up input; until it is done, the board
