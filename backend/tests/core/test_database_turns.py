@@ -7,26 +7,23 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from typing import Any
 
 import pytest
 
 from taskapp.core.db import Database
 from taskapp.core.deadline import reset_deadline, set_deadline_in
 from taskapp.core.errors import ServiceUnavailable
-from taskapp.core.settings import Settings
 from tests.conftest import Stack
+from tests.partition import settings_with
 
 CLIENTS = 8
 READS_EACH = 6
 
 
-def _settings(stack: Stack, **overrides: Any) -> Settings:
-    return Settings(**{**stack.settings.model_dump(), **overrides})
-
-
 async def test_connections_go_to_requests_in_the_order_they_asked(stack: Stack) -> None:
-    database = Database(_settings(stack, database_pool_size=2, database_pool_overflow=0))
+    database = Database(
+        settings_with(stack.settings, database_pool_size=2, database_pool_overflow=0)
+    )
     tickets = itertools.count()
     served: list[int] = []
 
@@ -54,7 +51,9 @@ async def test_connections_go_to_requests_in_the_order_they_asked(stack: Stack) 
 
 
 async def test_a_request_still_waiting_at_its_deadline_is_told_busy(stack: Stack) -> None:
-    database = Database(_settings(stack, database_pool_size=1, database_pool_overflow=0))
+    database = Database(
+        settings_with(stack.settings, database_pool_size=1, database_pool_overflow=0)
+    )
     release = asyncio.Event()
     holding = asyncio.Event()
 
