@@ -7,6 +7,7 @@ import type { Page, Request } from '@playwright/test';
 import { type Actor, expect, test } from './fixtures';
 import type { Task } from './support/api';
 import { expectSameDocument, markDocument } from './support/live';
+import { moveWithButton } from './support/moves';
 import { watchRequests } from './support/requests';
 
 const column = (page: Page, name: string) => page.getByRole('list', { name });
@@ -44,7 +45,7 @@ test("a teammate's move, new task, edit and delete show on the owner's board wit
   await expect(owner.page.getByRole('heading', { name: 'To do 2 tasks' })).toBeVisible();
 
   // A move in the member's browser: the card changes column on the owner's, counts too.
-  await member.page.getByLabel('Status of Write the brief').selectOption('in_progress');
+  await moveWithButton(member.page, 'Write the brief', 'In progress');
   await expect(card(owner.page, 'In progress', 'Write the brief')).toBeVisible();
   await expect(card(owner.page, 'To do', 'Write the brief')).toHaveCount(0);
   await expect(owner.page.getByRole('heading', { name: 'In progress 1 tasks' })).toBeVisible();

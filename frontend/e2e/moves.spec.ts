@@ -6,6 +6,7 @@ import type { Page, Request, Route } from '@playwright/test';
 import { expect, type Owner, test } from './fixtures';
 import type { Task } from './support/api';
 import { holdLiveUpdates } from './support/live';
+import { moveWithButton } from './support/moves';
 import { watchRequests } from './support/requests';
 import { waitForAccessTokenExpiry } from './support/session';
 
@@ -71,15 +72,23 @@ test('a move shows at once, never greys out, and costs one request', async ({ ow
   const requests = watchApi(page);
   const patch = await holdPatch(page, task);
 
-  const select = page.getByLabel('Status of Write the brief');
-  await select.selectOption('in_progress');
-  // While the server has not answered yet: the card is already in its new column, its select
-  // shows the new status and can be used, and the counts follow.
+  await moveWithButton(page, 'Write the brief', 'In progress');
+  // While the server has not answered yet: the card is already in its new column, its Move
+  // button can be used and offers the other columns, and the counts follow.
   await expect(card(page, 'In progress', 'Write the brief')).toBeVisible();
   await expect(card(page, 'To do', 'Write the brief')).toHaveCount(0);
-  const moved = page.getByLabel('Status of Write the brief');
-  await expect(moved).toHaveValue('in_progress');
-  await expect(moved).toBeEnabled();
+  const moved = column(page, 'In progress')
+    .locator('li.task-card')
+    .filter({ has: page.getByRole('link', { name: 'Write the brief', exact: true }) });
+  const again = moved.getByRole('button', { name: 'Move Write the brief', exact: true });
+  await expect(again).toBeFocused();
+  await again.click();
+  await expect(
+    moved.getByRole('list', { name: 'Move Write the brief to' }).getByRole('button'),
+  ).toHaveText(['To do', 'Done']);
+  await page.keyboard.press('Escape');
+  await expect(moved.getByRole('list', { name: 'Move Write the brief to' })).toHaveCount(0);
+  await expect(again).toBeFocused();
   await expect(page.getByRole('heading', { name: 'In progress 1 tasks' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'To do 1 tasks' })).toBeVisible();
 
@@ -125,7 +134,7 @@ test('a move refused because someone changed the task first rolls back and names
   await waitForAccessTokenExpiry(page, request);
   const requests = watchApi(page);
 
-  await page.getByLabel('Status of Write the brief').selectOption('in_progress');
+  await moveWithButton(page, 'Write the brief', 'In progress');
   const alert = page.getByRole('alert').filter({ hasText: 'Write the brief' });
   await expect(alert).toBeVisible();
   await expect(alert).toContainText('Could not move “Write the brief” to In progress');
@@ -147,7 +156,7 @@ test('a move refused because someone changed the task first rolls back and names
   // Dismissed, the message goes; a move from where the card now is works (the server's version).
   await alert.getByRole('button', { name: 'Dismiss' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Write the brief' })).toHaveCount(0);
-  await page.getByLabel('Status of Write the brief').selectOption('in_progress');
+  await moveWithButton(page, 'Write the brief', 'In progress');
   await expect(card(page, 'In progress', 'Write the brief')).toBeVisible();
   await expect
     .poll(async () => (await owner.api.json<Task>('GET', taskPath(task))).status)
@@ -161,7 +170,7 @@ test('undo puts a moved task back, with one request', async ({ owner }) => {
   const columnTop = async () =>
     (await page.getByRole('region', { name: /^To do / }).boundingBox())?.y;
   const top = await columnTop();
-  await page.getByLabel('Status of Write the brief').selectOption('done');
+  await moveWithButton(page, 'Write the brief', 'Done');
   const notice = page.getByRole('status').filter({ hasText: 'Moved “Write the brief” to Done' });
   await expect(notice).toBeVisible();
   // A toast over the page: the board did not move down under the pointer.

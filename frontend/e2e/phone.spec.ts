@@ -129,7 +129,7 @@ test('every main page fits a 390x844 phone, with 44 px targets', async ({
 test('on a phone the board shows its first card on the first screen', async ({ owner, member }) => {
   const { page, project } = owner;
   await page.setViewportSize(PHONE);
-  // A full card: priority, due date, assignee and the "Move to" select.
+  // A full card: priority, due date, assignee and the "Move" button.
   await owner.api.createTask(project.id, {
     title: 'Write the brief',
     assignee_id: member.id,
@@ -139,7 +139,7 @@ test('on a phone the board shows its first card on the first screen', async ({ o
   const first = page.locator('.task-card').first();
   await expect(first).toBeVisible();
   expect(await page.evaluate(() => window.scrollY), 'the page opens at its top').toBe(0);
-  // The whole card, "Move to" included, on the first screen without scrolling (under the
+  // The whole card, "Move" included, on the first screen without scrolling (under the
   // header, tabs and filters as they were, its top was at 727 px and its bottom at 869).
   await expect(first).toBeInViewport({ ratio: 1 });
   const box = await first.boundingBox();

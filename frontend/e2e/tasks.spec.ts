@@ -1,6 +1,7 @@
 import { expect, test } from './fixtures';
 import type { Task } from './support/api';
 import { holdLiveUpdates } from './support/live';
+import { moveWithButton } from './support/moves';
 
 const titles = ['Write the launch brief', 'Design the logo', 'Book the venue'] as const;
 type TaskList = { items: Task[] };
@@ -37,7 +38,7 @@ test('the owner moves a task to another column', async ({ owner, expectAccessibl
   const tasks: Task[] = [];
   for (const title of titles) tasks.push(await owner.api.createTask(project.id, { title }));
   await page.goto(`/projects/${project.id}`);
-  await page.getByLabel(`Status of ${titles[0]}`).selectOption('in_progress');
+  await moveWithButton(page, titles[0], 'In progress');
   await expect(
     page.getByRole('list', { name: 'In progress' }).getByRole('link', { name: titles[0] }),
   ).toBeVisible();

@@ -13,6 +13,7 @@ import {
 import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import {
   createContext,
+  type KeyboardEvent,
   memo,
   type ReactNode,
   type RefObject,
@@ -20,6 +21,7 @@ import {
   useContext,
   useDeferredValue,
   useEffect,
+  useId,
   useLayoutEffect,
   useMemo,
   useRef,
@@ -175,7 +177,7 @@ export function BoardPage() {
   const move = useMoveTask(project.id, (outcome) =>
     toasts.show(
       moveToast(outcome, user?.id, memberName, (task, to, afterId) =>
-        moveTask(task, to, 'select', { undo: true, afterId }),
+        moveTask(task, to, 'move', { undo: true, afterId }),
       ),
     ),
   );
@@ -692,7 +694,7 @@ interface FocusRequest {
   taskId: string;
   /** The column it goes to: the card still in the old one (re-rendering) must not take it. */
   status: TaskStatus;
-  target: 'select' | 'handle';
+  target: 'move' | 'handle';
 }
 
 /** A card: memoised, so a render of the board re-renders only the cards whose props changed. */
@@ -732,7 +734,7 @@ const TaskCard = memo(function TaskCard({
     // Under another sort a card is no place to drop on: only the columns are.
     disabled: canEdit ? { draggable: false, droppable: !ordered } : true,
   });
-  const select = useRef<HTMLSelectElement>(null);
+  const moveButton = useRef<HTMLButtonElement>(null);
   const handle = useRef<HTMLButtonElement | null>(null);
   const handleRef = useCallback(
     (node: HTMLButtonElement | null) => {
@@ -741,11 +743,11 @@ const TaskCard = memo(function TaskCard({
     },
     [setActivatorNodeRef],
   );
-  // A card moved by its select or the keyboard remounts in its new column: focus follows it.
+  // A card moved by its Move button or the keyboard remounts in its new column: focus follows it.
   useLayoutEffect(() => {
     const request = focusAfterMove.current;
     if (request?.taskId !== task.id || request.status !== task.status) return;
-    const target = request.target === 'select' ? select.current : handle.current;
+    const target = request.target === 'move' ? moveButton.current : handle.current;
     if (!target) return;
     focusAfterMove.current = null;
     target.focus();
@@ -779,7 +781,7 @@ const TaskCard = memo(function TaskCard({
         )}
       </div>
       <CardMeta task={task} assignee={assignee} />
-      {canEdit && <MoveSelect task={task} above={above} onMove={onMove} selectRef={select} />}
+      {canEdit && <MoveChoices task={task} above={above} onMove={onMove} buttonRef={moveButton} />}
     </li>
   );
 });
@@ -807,36 +809,72 @@ const CardTitle = memo(function CardTitle({
   );
 });
 
-/** "Move to": the way to move a card without dragging (WCAG 2.5.7). */
-const MoveSelect = memo(function MoveSelect({
+/**
+ * "Move": the way to move a card without dragging (WCAG 2.5.7), a disclosure: the button shows
+ * the other columns as buttons under it. Not a select on every card: a board of 90 cards then
+ * had 90 form controls, and Chrome's autofill visits each one after every change of the page,
+ * forcing a layout for each inside a card skipped off-screen (ADR 0109); buttons it leaves
+ * alone, so every card can skip layout until it nears the screen.
+ */
+const MoveChoices = memo(function MoveChoices({
   task,
   above,
   onMove,
-  selectRef,
+  buttonRef,
 }: {
   task: Task;
   above: string | null | undefined;
   onMove: MoveTask;
-  selectRef: RefObject<HTMLSelectElement | null>;
+  buttonRef: RefObject<HTMLButtonElement | null>;
 }) {
+  const [open, setOpen] = useState(false);
+  const choices = useId();
+  const first = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (open) first.current?.focus();
+  }, [open]);
+  // Escape on the button or a choice closes the choices (only: not a panel around the board).
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !open) return;
+    event.stopPropagation();
+    setOpen(false);
+    buttonRef.current?.focus();
+  };
   return (
-    <label className="inline-select">
-      <span>Move to</span>
-      <select
-        ref={selectRef}
-        aria-label={`Status of ${task.title}`}
-        value={task.status}
-        onChange={(e) =>
-          onMove(task, e.target.value as TaskStatus, 'select', { undoAfterId: above })
-        }
+    <div className="move">
+      <button
+        type="button"
+        ref={buttonRef}
+        onKeyDown={onKeyDown}
+        className="button-secondary move-toggle"
+        aria-expanded={open}
+        aria-controls={open ? choices : undefined}
+        aria-label={`Move ${task.title}`}
+        onClick={() => setOpen((was) => !was)}
       >
-        {TASK_STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {STATUS_LABELS[s]}
-          </option>
-        ))}
-      </select>
-    </label>
+        Move
+      </button>
+      {open && (
+        <ul id={choices} className="move-choices" aria-label={`Move ${task.title} to`}>
+          {TASK_STATUSES.filter((status) => status !== task.status).map((status, index) => (
+            <li key={status}>
+              <button
+                type="button"
+                className="button-secondary"
+                ref={index === 0 ? first : undefined}
+                onKeyDown={onKeyDown}
+                onClick={() => {
+                  setOpen(false);
+                  onMove(task, status, 'move', { undoAfterId: above });
+                }}
+              >
+                {STATUS_LABELS[status]}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 });
 

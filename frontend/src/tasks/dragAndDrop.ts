@@ -158,7 +158,7 @@ export const cardCollision: CollisionDetection = (args) => {
 };
 
 const MOVE_WITHOUT_DRAGGING =
-  'The "Move to" list on the card moves it to another column without dragging.';
+  'The "Move" button on the card moves it to another column without dragging.';
 
 export const screenReaderInstructions: ScreenReaderInstructions = {
   draggable:
