@@ -4,6 +4,7 @@ import {
   type ReactNode,
   useCallback,
   useContext,
+  useDeferredValue,
   useEffect,
   useMemo,
   useRef,
@@ -29,10 +30,15 @@ const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const status = useSyncExternalStore(
+  const current = useSyncExternalStore(
     (listener) => session.subscribe(listener),
     () => session.status,
   );
+  // The first answer (the silent refresh at start) mounts the signed-in pages in a render that
+  // yields to the browser: an update from useSyncExternalStore renders in one task. Later
+  // changes (log in, log out, a refused refresh) render at once, as before.
+  const first = useDeferredValue(current);
+  const status = first === 'checking' ? first : current;
   const signedIn = status === 'signed-in';
   const [endedReason, setEndedReason] = useState<string | null>(null);
   const leaving = useRef(false);
@@ -59,6 +65,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     staleTime: 5 * 60_000,
   });
 
+  const user = me.data;
+
   const signIn = useCallback<AuthState['signIn']>((tokens) => {
     setEndedReason(null);
     session.set(tokens);
@@ -74,8 +82,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<AuthState>(
-    () => ({ signedIn, status, user: me.data, endedReason, signIn, signOut }),
-    [signedIn, status, me.data, endedReason, signIn, signOut],
+    () => ({ signedIn, status, user, endedReason, signIn, signOut }),
+    [signedIn, status, user, endedReason, signIn, signOut],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

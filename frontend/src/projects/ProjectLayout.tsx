@@ -1,4 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { useDeferredValue } from 'react';
 import { NavLink, Outlet, useNavigate, useOutletContext } from 'react-router';
 import { isNotFound } from '../api';
 import type { Project } from '../api/types';
@@ -23,7 +24,9 @@ export function useProjectContext(): ProjectContext {
 
 export function ProjectLayout() {
   const projectId = useProjectId();
-  const project = useProject(projectId);
+  // The project's pages mount in a render that yields to the browser (a query's answer alone
+  // would render them in one task: useSyncExternalStore updates are synchronous).
+  const project = useDeferredValue(useProject(projectId));
   const { user } = useAuth();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
