@@ -101,7 +101,9 @@ const routes: RouteObject[] = [
 // The first page's chunks all at once (issue 10): a `React.lazy` page asks for its chunk only
 // once the page around it has loaded and rendered, one round trip after another (the board: the
 // app's layout, then the project's, then the board). The later `import()`s get these modules.
-for (const match of matchRoutes(routes, window.location) ?? []) {
+// The innermost page's first: the board's chunk is the largest, and the first paint of its
+// cards waits for it.
+for (const match of (matchRoutes(routes, window.location) ?? []).reverse()) {
   void (match.route.handle as PageHandle | undefined)?.load();
 }
 
