@@ -24,9 +24,10 @@ export function useProjectContext(): ProjectContext {
 
 export function ProjectLayout() {
   const projectId = useProjectId();
+  const project = useProject(projectId);
   // The project's pages mount in a render that yields to the browser (a query's answer alone
   // would render them in one task: useSyncExternalStore updates are synchronous).
-  const project = useDeferredValue(useProject(projectId));
+  const answered = useDeferredValue(!project.isPending);
   const { user } = useAuth();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -58,7 +59,7 @@ export function ProjectLayout() {
       ? () => navigate(`/projects/${projectId}/tasks/new`, { state: { focus: 'title' } })
       : null,
   );
-  if (project.isPending) return <Loading label="Loading project…" />;
+  if (project.isPending || !answered) return <Loading label="Loading project…" />;
   if (project.isError && isNotFound(project.error)) {
     // No such project, not a member of it (the API answers 404 for both), or a malformed id.
     return (
