@@ -65,8 +65,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     staleTime: 5 * 60_000,
   });
 
-  const user = me.data;
-
   const signIn = useCallback<AuthState['signIn']>((tokens) => {
     setEndedReason(null);
     session.set(tokens);
@@ -82,8 +80,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<AuthState>(
-    () => ({ signedIn, status, user, endedReason, signIn, signOut }),
-    [signedIn, status, user, endedReason, signIn, signOut],
+    () => ({ signedIn, status, user: me.data, endedReason, signIn, signOut }),
+    [signedIn, status, me.data, endedReason, signIn, signOut],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
