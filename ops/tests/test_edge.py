@@ -6,12 +6,14 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from taskapp_ops.dev import EdgeCertificate, wait_for_http
 from taskapp_ops.edge import (
     DEFAULT_HEADERS_FILE,
     EVENTS_PATH_PATTERN,
@@ -19,9 +21,11 @@ from taskapp_ops.edge import (
     NO_CACHE,
     create_app,
     load_security_headers,
+    main,
     negotiated_encoding,
     path_pattern_regex,
 )
+from taskapp_ops.services import ManagedProcess, free_port
 
 S3 = "http://127.0.0.1:4566"
 ORIGIN_SECRET = "local-edge-origin-secret-0123456789abcdef"
@@ -398,3 +402,49 @@ def test_the_uncompressed_path_is_the_terraform_events_behaviour() -> None:
     assert pattern.match("/api/projects/0b6f-11/events")
     assert not pattern.match("/api/projects/0b6f-11/events/x")
     assert not pattern.match("/api/projects/0b6f-11/tasks")
+
+
+def test_over_tls_the_edge_speaks_http2_as_cloudfront_with_the_same_answers(
+    dist: Path, tmp_path: Path
+) -> None:
+    certificate = EdgeCertificate(tmp_path)
+    port = free_port()
+    argv = [sys.executable, "-m", "taskapp_ops.edge", "--port", str(port), "--dist", str(dist)]
+    argv += ["--api-url", f"http://127.0.0.1:{free_port()}"]  # nothing listens: a 502
+    argv += ["--tls-cert", str(certificate.chain), "--tls-key", str(certificate.key)]
+    edge = ManagedProcess("edge", argv, port, tmp_path / "edge.log")
+    base = f"https://127.0.0.1:{port}"
+    trust = certificate.client_context()
+    edge.start()
+    try:
+        wait_for_http(f"{base}/", 30, edge, trust)
+        with httpx.Client(base_url=base, http2=True, verify=trust, timeout=5) as http2:
+            page = http2.get("/projects/1")
+            assert page.http_version == "HTTP/2"
+            assert page.status_code == 200 and "<div id=root>" in page.text
+            assert page.headers["cache-control"] == NO_CACHE
+            for name, value in load_security_headers(DEFAULT_HEADERS_FILE, "").items():
+                assert page.headers.get_list(name) == [value], name
+            asset = http2.get("/assets/index-AbC123xy.js")
+            assert asset.headers["cache-control"] == IMMUTABLE
+            api = http2.get("/api/auth/me")
+            assert api.status_code == 502 and api.json()["error"]["code"] == "bad_gateway"
+        # A client without HTTP/2 is served over HTTP/1.1 (ALPN), as CloudFront serves it.
+        with httpx.Client(base_url=base, verify=trust, timeout=5) as http1:
+            page = http1.get("/")
+            assert (page.http_version, page.status_code) == ("HTTP/1.1", 200)
+        # Only the run's own authority vouches for it: the system's do not.
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            httpx.get(f"{base}/", timeout=5)
+    finally:
+        edge.stop()
+    assert not edge.running
+    assert "Traceback" not in (tmp_path / "edge.log").read_text()
+    assert certificate.key.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_certificate_without_its_key_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--api-url", "http://127.0.0.1:1", "--tls-cert", "chain.pem"])
+    assert exit_.value.code == 2
+    assert "--tls-cert and --tls-key go together" in capsys.readouterr().err

@@ -26,17 +26,32 @@ export interface StackOptions {
   timeoutMs?: number;
   /** Time SIGINT gets before SIGKILL. */
   graceMs?: number;
+  /**
+   * The edge over HTTPS with HTTP/2, as CloudFront serves, with a certificate no browser
+   * trusts (`taskapp-dev --edge-tls`): for tools told to accept it (make lighthouse).
+   */
+  edgeTls?: boolean;
 }
 
 export async function startStack({
   env = {},
   timeoutMs = 150_000,
   graceMs = 30_000,
+  edgeTls = false,
 }: StackOptions = {}): Promise<Stack> {
   // `make` exports UV (uv may live in .tools/ rather than on PATH).
   const child: ChildProcessByStdio<null, Readable, Readable> = spawn(
     process.env.UV ?? 'uv',
-    ['run', '--frozen', 'taskapp-dev', '--port', '0', '--edge-port', '0'],
+    [
+      'run',
+      '--frozen',
+      'taskapp-dev',
+      '--port',
+      '0',
+      '--edge-port',
+      '0',
+      ...(edgeTls ? ['--edge-tls'] : []),
+    ],
     { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const running = () => child.exitCode === null && child.signalCode === null;

@@ -10,6 +10,7 @@ import argparse
 import os
 import secrets
 import signal
+import ssl
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -76,24 +77,50 @@ def edge_process(
     log: Path,
     env: Mapping[str, str],
     s3_origin: str = "",
+    tls: EdgeCertificate | None = None,
 ) -> ManagedProcess:
     """The local edge (taskapp_ops.edge) in front of one API process or several, taken in
-    turn as the ALB does."""
+    turn as the ALB does; over HTTPS with HTTP/2 when given a certificate."""
     argv = [sys.executable, "-m", "taskapp_ops.edge", "--port", str(port)]
     for api_port in api_ports:
         argv += ["--api-url", f"http://127.0.0.1:{api_port}"]
     if s3_origin:
         argv += ["--s3-origin", s3_origin]
+    if tls:
+        argv += ["--tls-cert", str(tls.chain), "--tls-key", str(tls.key)]
     return ManagedProcess("edge", argv, port, log, env=dict(env))
 
 
-def wait_for_http(url: str, timeout: float, process: ManagedProcess) -> None:
+class EdgeCertificate:
+    """A certificate for 127.0.0.1 from a certificate authority made for this run (trustme):
+    no browser trusts it, so `--edge-tls` is for tools that are told to (make lighthouse)."""
+
+    def __init__(self, directory: Path) -> None:
+        import trustme
+
+        self._authority = trustme.CA(organization_name="taskapp-dev, this run only")
+        issued = self._authority.issue_cert("127.0.0.1", "localhost")
+        self.chain = directory / "edge-certificate.pem"
+        self.key = directory / "edge-key.pem"
+        # The key readable by this user only, from the first byte.
+        self.key.touch(mode=0o600)
+        issued.private_key_pem.write_to_path(str(self.key))
+        self.chain.write_bytes(b"".join(pem.bytes() for pem in issued.cert_chain_pems))
+
+    def client_context(self) -> ssl.SSLContext:
+        """A client's TLS context that trusts this run's authority, and only it."""
+        return ssl.create_default_context(cadata=self._authority.cert_pem.bytes().decode())
+
+
+def wait_for_http(
+    url: str, timeout: float, process: ManagedProcess, verify: ssl.SSLContext | bool = True
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not process.running:
             raise SystemExit(f"{process.name} exited; see {process.log_path}")
         try:
-            if httpx.get(url, timeout=1.0).status_code < 500:
+            if httpx.get(url, timeout=1.0, verify=verify).status_code < 500:
                 return
         except httpx.HTTPError:
             pass
@@ -115,6 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         default=int(os.environ.get("APP_EDGE_PORT", "8080")),
         help="port of the local edge, the app's address (0: a free port)",
     )
+    parser.add_argument(
+        "--edge-tls",
+        action="store_true",
+        help="serve the edge over HTTPS with HTTP/2, as CloudFront does, with a certificate "
+        "made for this run that no browser trusts (make lighthouse uses it)",
+    )
     args = parser.parse_args(argv)
     port = args.port if args.port and not port_open(args.port) else free_port()
     edge_port = args.edge_port if args.edge_port and not port_open(args.edge_port) else free_port()
@@ -125,10 +158,13 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.update({k: v for k, v in FAKE_AWS_CREDENTIALS.items() if k not in os.environ})
         queue_url = provision_aws(aws_url, BUCKET, QUEUE)
         env = app_environment(endpoints, queue_url, port, os.environ)
+        scheme = "https" if args.edge_tls else "http"
+        app_url = f"{scheme}://127.0.0.1:{edge_port}"
         # Invitation links in the API log open the app through the edge (ADR 0083).
-        env.setdefault("APP_PUBLIC_APP_URL", f"http://127.0.0.1:{edge_port}")
+        env.setdefault("APP_PUBLIC_APP_URL", app_url)
         migrate(Settings(**_app_settings(env)))  # type: ignore[arg-type]
         logs = stack.data_root
+        tls = EdgeCertificate(logs) if args.edge_tls else None
         api = ManagedProcess(
             "api", [sys.executable, "-m", "taskapp", "api"], port, logs / "api.log", env=env
         )
@@ -136,17 +172,22 @@ def main(argv: list[str] | None = None) -> int:
             "worker", [sys.executable, "-m", "taskapp", "worker"], 0, logs / "worker.log", env=env
         )
         edge = edge_process(
-            edge_port, [port], logs / "edge.log", edge_environment(env, os.environ), aws_url
+            edge_port,
+            [port],
+            logs / "edge.log",
+            edge_environment(env, os.environ),
+            aws_url,
+            tls,
         )
         try:
             api.start()
             worker.start()
             wait_for_http(f"http://127.0.0.1:{port}/readyz", 30, api)
             edge.start()
-            wait_for_http(f"http://127.0.0.1:{edge_port}/", 30, edge)
+            wait_for_http(f"{app_url}/", 30, edge, tls.client_context() if tls else True)
             print(
                 "\nTask tracker is running.\n"
-                f"  App (open this):         http://127.0.0.1:{edge_port}/\n"
+                f"  App (open this):         {app_url}/\n"
                 f"  API docs:                http://127.0.0.1:{port}/api/docs\n"
                 f"  API:                     http://127.0.0.1:{port}/api\n"
                 f"  PostgreSQL:              {_redact(endpoints.database_url)}\n"

@@ -442,6 +442,29 @@ def _no_cache() -> dict[str, str]:
     return {"cache-control": NO_CACHE}
 
 
+def serve_http2(app: ASGIApp, host: str, port: int, cert: Path, key: Path) -> None:
+    """Serves HTTPS, HTTP/2 offered first (ALPN), as CloudFront (`http_version =
+    "http2and3"`): one connection carries every request of a page, which is what a browser,
+    and Lighthouse's simulation of a slow network, see in AWS (ADR 0111)."""
+    import asyncio
+
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    config = Config()
+    config.bind = [f"{host}:{port}"]
+    config.certfile = str(cert)
+    config.keyfile = str(key)
+    config.alpn_protocols = ["h2", "http/1.1"]
+    config.include_server_header = False
+    config.accesslog = None
+    config.loglevel = "WARNING"
+    # As uvicorn's below: idle connections kept as long as the API keeps them (ADR 0099).
+    config.keep_alive_timeout = 75
+    # Starlette types the ASGI messages as plain mappings, hypercorn as typed dicts.
+    asyncio.run(serve(app, config, mode="asgi"))  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
@@ -459,7 +482,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--s3-origin", default="", help="origin the browser uploads to (CSP connect-src)"
     )
+    parser.add_argument(
+        "--tls-cert",
+        type=Path,
+        help="serve HTTPS with HTTP/2, as CloudFront does, with this certificate chain (PEM)",
+    )
+    parser.add_argument("--tls-key", type=Path, help="the private key of --tls-cert (PEM)")
     args = parser.parse_args(argv)
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
     headers = load_security_headers(args.headers_file, args.s3_origin)
     # From the environment, not the command line (which any local user can read).
     secret = os.environ.get("APP_ORIGIN_VERIFY_SECRET")
@@ -467,6 +498,9 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(
         args.dist, args.api_url, headers, origin_verify=(header, secret) if secret else None
     )
+    if args.tls_cert is not None:
+        serve_http2(app, args.host, args.port, args.tls_cert, args.tls_key)
+        return 0
     config: dict[str, Any] = {
         "host": args.host,
         "port": args.port,
