@@ -125,3 +125,28 @@ def test_configured_services_are_not_started() -> None:
     assert (stack.postgres, stack.redis, stack.aws) == (None, None, None)
     assert endpoints.database_url == "postgresql://u:p@db.internal/app"
     assert endpoints.redis_url == "redis://cache.internal:6379/0"
+
+
+def test_edge_tls_serves_the_app_over_http2_at_an_https_address() -> None:
+    process = _start(["--port", "0", "--edge-port", "0", "--edge-tls"])
+    try:
+        banner = _wait_for_banner(process)
+        app_url = next(line.split()[-1] for line in banner.splitlines() if "App (open" in line)
+        assert app_url.startswith("https://127.0.0.1:")
+        # The run's own certificate authority is not at hand here; the edge's test checks the
+        # chain (test_edge.py). This checks the stack behind it: a sign-up through the edge.
+        with httpx.Client(base_url=app_url, http2=True, verify=False, timeout=10) as http2:  # noqa: S501
+            signup = http2.post(
+                "/api/auth/signup",
+                json={
+                    "email": "tls@example.com",
+                    "password": "a long tls password",
+                    "display_name": "T",
+                },
+            )
+        assert signup.http_version == "HTTP/2"
+        assert signup.status_code == 201, signup.text
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
