@@ -106,3 +106,37 @@ test('with the keyboard, "Load more tasks" loads the rest and focus lands on the
     timeout: 5_000,
   });
 });
+
+test('the first pages mount ten cards per column at a time, and no page loads meanwhile', async ({
+  owner,
+}) => {
+  const { page, project } = owner;
+  await seedBacklog(owner);
+  // A screen tall enough for the sentinel below ten cards to be in reach (not below thirty).
+  await page.setViewportSize({ width: 1280, height: 2400 });
+  const cursors: string[] = [];
+  page.on('request', (request) => {
+    const cursor = new URL(request.url()).searchParams.get('cursor');
+    if (cursor) cursors.push(cursor);
+  });
+  // In the page: the cards of each column after every change of the document (a commit), from
+  // the first card on.
+  await page.addInitScript(() => {
+    const w = window as unknown as { mounts: string[] };
+    w.mounts = [];
+    new MutationObserver(() => {
+      const cards = ['To do', 'In progress', 'Done']
+        .map((label) => document.querySelectorAll(`ul[aria-label="${label}"] > li`).length)
+        .join();
+      if (cards !== '0,0,0' && cards !== w.mounts.at(-1)) w.mounts.push(cards);
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(`/projects/${project.id}`);
+  await expect(page.locator('.board').getByRole('link')).toHaveCount(PAGE_SIZE + 2 * OTHERS);
+  const mounts = await page.evaluate(() => (window as unknown as { mounts: string[] }).mounts);
+  expect(mounts).toEqual(['10,5,5', '20,5,5', '30,5,5']);
+  // While the first ten were all there was, the sentinel was in reach: it waited for the rest.
+  await page.waitForTimeout(1_000);
+  expect(cursors, 'no second page asked for').toEqual([]);
+  await expect(page.getByRole('button', { name: 'Load more tasks in To do' })).toBeVisible();
+});

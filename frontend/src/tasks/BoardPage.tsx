@@ -17,6 +17,7 @@ import {
   memo,
   type ReactNode,
   type RefObject,
+  startTransition,
   useCallback,
   useContext,
   useDeferredValue,
@@ -165,6 +166,7 @@ export function BoardPage() {
       ? latest
       : deferred;
   const { pending, columns } = rendered;
+  const mounted = useMountedCards(columns, pending);
   const failed = shown.filter((s) => lists[s].isError && !lists[s].isFetchNextPageError);
   const empty = shown.every((s) => columns[s].length === 0 && !lists[s].hasNextPage);
   const mine = user !== undefined && filters.assigneeId === user.id;
@@ -302,7 +304,7 @@ export function BoardPage() {
   };
   const byId = new Map(shown.flatMap((s) => columns[s].map((t) => [t.id, t] as const)));
   const shownTasks = (status: TaskStatus): Task[] =>
-    preview ? preview[status].flatMap((id) => byId.get(id) ?? []) : columns[status];
+    preview ? preview[status].flatMap((id) => byId.get(id) ?? []) : mounted[status];
 
   return (
     <section>
@@ -443,6 +445,7 @@ export function BoardPage() {
                   tasks={shownTasks(status)}
                   ordered={ordered}
                   pages={lists[status]}
+                  mounting={mounted[status] !== columns[status]}
                   count={counts.data?.[status]}
                   filtered={filtered}
                   filters={filters}
@@ -477,6 +480,40 @@ const NOT_RENDERED: Rendered = { pending: true, columns: { todo: [], in_progress
 const cardCount = ({ columns }: Rendered) =>
   columns.todo.length + columns.in_progress.length + columns.done.length;
 
+/** The cards per column the first commit of a board mounts, and each commit after it adds. */
+const CARDS_PER_COMMIT = 10;
+
+/**
+ * The cards of a board's first pages, mounted a few per column at a time. A commit of cards is
+ * one task (the DOM, dnd-kit registering them, their style and layout): the first pages (90
+ * cards) in one commit made the longest tasks of the board's load, while a phone's screen shows
+ * two or three. The rest follow in transitions, each after the last commit; then every card
+ * loaded mounts at once (a move, a card added, a page loaded), until the board loads afresh
+ * ("Loading tasks…", a new filter). A column mounted in full is the array given, so memoised
+ * children stay as they are.
+ */
+function useMountedCards(
+  columns: Record<TaskStatus, Task[]>,
+  pending: boolean,
+): Record<TaskStatus, Task[]> {
+  const [limit, setLimit] = useState(CARDS_PER_COMMIT);
+  if (pending && limit !== CARDS_PER_COMMIT) setLimit(CARDS_PER_COMMIT);
+  const longest = Math.max(...TASK_STATUSES.map((status) => columns[status].length));
+  useEffect(() => {
+    if (pending || limit === Number.POSITIVE_INFINITY) return;
+    const next = limit + CARDS_PER_COMMIT;
+    startTransition(() => setLimit(next >= longest ? Number.POSITIVE_INFINITY : next));
+  }, [pending, limit, longest]);
+  return useMemo(() => {
+    const cut = (tasks: Task[]) => (tasks.length > limit ? tasks.slice(0, limit) : tasks);
+    return {
+      todo: cut(columns.todo),
+      in_progress: cut(columns.in_progress),
+      done: cut(columns.done),
+    };
+  }, [columns, limit]);
+}
+
 /** A drag under way (or the last one): the order at its start, as shown now, and as dropped. */
 interface DragState {
   active: boolean;
@@ -509,6 +546,7 @@ function BoardColumn({
   tasks,
   ordered,
   pages,
+  mounting,
   count,
   filtered,
   filters,
@@ -523,6 +561,8 @@ function BoardColumn({
   /** The board's order: cards take a place within the column. */
   ordered: boolean;
   pages: ColumnPages;
+  /** Cards loaded are still being mounted (useMountedCards): the next page waits for them. */
+  mounting: boolean;
   count: number | undefined;
   filtered: boolean;
   filters: TaskFilters;
@@ -589,7 +629,7 @@ function BoardColumn({
       {pages.hasNextPage && (
         <LoadMore
           column={label}
-          loading={pages.isFetchingNextPage}
+          loading={pages.isFetchingNextPage || mounting}
           onFocusChange={(focused) => {
             loadMoreFocused.current = focused;
           }}
