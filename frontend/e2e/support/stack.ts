@@ -52,12 +52,26 @@ export async function startStack({
       '0',
       ...(edgeTls ? ['--edge-tls'] : []),
     ],
-    { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    // A process group of its own, so a kill reaches all of it: killing uv alone left
+    // taskapp-dev, PostgreSQL and the rest running with no parent.
+    {
+      cwd: repo,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
   );
   const running = () => child.exitCode === null && child.signalCode === null;
+  const killAll = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // The group is gone already.
+    }
+  };
   // Last resort: the test runner exits (a crash, a second Ctrl-C) without tearing down.
   const killOnExit = () => {
-    if (running()) child.kill('SIGKILL');
+    if (running()) killAll();
   };
   process.once('exit', killOnExit);
   const stop = async () => {
@@ -65,7 +79,7 @@ export async function startStack({
     if (!running()) return;
     const exited = new Promise((done) => child.once('exit', done));
     child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const timer = setTimeout(killAll, graceMs);
     await exited;
     clearTimeout(timer);
   };
