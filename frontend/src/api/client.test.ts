@@ -228,7 +228,7 @@ describe('the API client session', () => {
     expect(backend.calls.filter((c) => c.includes('/refresh'))).toHaveLength(1);
   });
 
-  it('clears the session when the refresh is refused, and reports the 401', async () => {
+  it('ends the session when the refresh is refused, and reports the 401', async () => {
     const backend = fakeBackend({ refreshStatus: 401 });
     const { api, session } = signedIn(backend.fetch);
     const ended = vi.fn();
@@ -236,9 +236,39 @@ describe('the API client session', () => {
     const result = await api.GET('/api/auth/me');
     expect(result.response.status).toBe(401);
     expect(() => unwrap(result)).toThrow(ApiError);
+    expect(session.status).toBe('ended');
     expect(session.signedIn).toBe(false);
     expect(session.accessToken).toBeNull();
     expect(ended).toHaveBeenCalledTimes(1);
+    // Ended stays ended, without asking again, until somebody logs in.
+    const calls = backend.calls.length;
+    expect(await session.refresh(null)).toBe(false);
+    expect(backend.calls).toHaveLength(calls);
+    session.set(tokens(5));
+    expect(session.status).toBe('signed-in');
+  });
+
+  it('says ended only of a session this tab had: not at start, not after logging out here', async () => {
+    // The store decides, whenever a listener subscribed: the app's first render is a transition
+    // and its effects may run after the silent refresh answered.
+    const hint = memoryHint(true);
+    const never = createApi({
+      baseUrl: BASE,
+      fetch: fakeBackend({ refreshStatus: 401 }).fetch,
+      locks: null,
+      hint,
+    });
+    await never.session.start();
+    expect(never.session.status).toBe('signed-out');
+
+    // A request of this tab fails while it logs out: the refusal that follows is the log out's.
+    const backend = fakeBackend({ refreshStatus: 401, refreshDelayMs: 20 });
+    const { api, session } = signedIn(backend.fetch);
+    const pending = api.GET('/api/auth/me');
+    await new Promise((r) => setTimeout(r, 5)); // its refresh is under way
+    session.clear();
+    expect((await pending).response.status).toBe(401);
+    expect(session.status).toBe('signed-out');
   });
 
   it('keeps the session when the refresh fails for a transient reason', async () => {

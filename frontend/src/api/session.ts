@@ -61,8 +61,13 @@ export interface AccessToken {
 /** What a refresh attempt returned: a new access token, 'rejected' (log in again), or a transient failure. */
 export type RefreshOutcome = AccessToken | 'rejected' | 'unavailable';
 
-/** 'checking' until the first refresh has answered: neither the app nor the login page yet. */
-export type SessionStatus = 'checking' | 'signed-in' | 'signed-out';
+/**
+ * 'checking' until the first refresh has answered: neither the app nor the login page yet.
+ * 'ended': this tab was signed in and the backend has since refused the session (logged out in
+ * another tab, the password changed elsewhere, expired); the login page says so. 'signed-out':
+ * no session at start, or logged out here.
+ */
+export type SessionStatus = 'checking' | 'signed-in' | 'signed-out' | 'ended';
 
 export class SessionStore {
   private token: string | null = null;
@@ -105,13 +110,24 @@ export class SessionStore {
     this.update(tokens.access_token, 'signed-in');
   }
 
-  /** Logged out, or the session was refused: this browser has none now. */
+  /** Logged out in this tab: this browser has no session now. */
   clear(): void {
     this.hint?.write(false);
     this.update(null, 'signed-out');
   }
 
-  /** Told of every change of status (signed in, out, or the first answer). */
+  /**
+   * The backend refused the session. Only a tab that was signed in has a session that ended: at
+   * start it means there was none, and after a log out here it stays a log out. (The store
+   * decides, not a listener: a listener subscribed in an effect misses the changes between the
+   * first render and that effect, and the first render is a transition that yields.)
+   */
+  private refused(): void {
+    this.hint?.write(false);
+    this.update(null, this.state === 'signed-in' ? 'ended' : 'signed-out');
+  }
+
+  /** Told of every change of status (signed in, out, ended, or the first answer). */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -133,7 +149,7 @@ export class SessionStore {
    * first refresh, at start.
    */
   refresh(staleAccessToken: string | null): Promise<boolean> {
-    if (this.state === 'signed-out') return Promise.resolve(false);
+    if (this.state === 'signed-out' || this.state === 'ended') return Promise.resolve(false);
     if (staleAccessToken !== null && this.token !== staleAccessToken) {
       return Promise.resolve(this.token !== null);
     }
@@ -142,7 +158,7 @@ export class SessionStore {
       .catch((): RefreshOutcome => 'unavailable')
       .then((outcome) => {
         if (outcome === 'rejected') {
-          this.clear();
+          this.refused();
           return false;
         }
         if (outcome === 'unavailable') return false;

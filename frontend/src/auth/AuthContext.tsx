@@ -7,8 +7,6 @@ import {
   useDeferredValue,
   useEffect,
   useMemo,
-  useRef,
-  useState,
   useSyncExternalStore,
 } from 'react';
 import { api, BROWSER_HEADERS, session, unwrap } from '../api';
@@ -20,7 +18,7 @@ interface AuthState {
   /** 'checking' while the first refresh (the session cookie) has not answered. */
   status: SessionStatus;
   user: User | undefined;
-  /** Set when the session ended by itself (refresh refused), shown on the login page. */
+  /** Set when the session ended by itself (refresh refused, status 'ended'), shown on the login page. */
   endedReason: string | null;
   signIn: (tokens: { access_token: string; expires_in: number }) => void;
   signOut: () => Promise<void>;
@@ -40,23 +38,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const first = useDeferredValue(current);
   const status = first === 'checking' ? first : current;
   const signedIn = status === 'signed-in';
-  const [endedReason, setEndedReason] = useState<string | null>(null);
-  const leaving = useRef(false);
-  const wasSignedIn = useRef(session.signedIn);
+  const endedReason = status === 'ended' ? 'Your session has ended. Please log in again.' : null;
 
-  useEffect(
-    () =>
-      session.subscribe(() => {
-        const ended = wasSignedIn.current && !session.signedIn;
-        wasSignedIn.current = session.signedIn;
-        // No session at start (no cookie) is not a session that ended.
-        if (!ended) return;
-        if (!leaving.current) setEndedReason('Your session has ended. Please log in again.');
-        leaving.current = false;
-        queryClient.clear();
-      }),
-    [queryClient],
-  );
+  useEffect(() => {
+    // Read here, not in the first render: that render is a transition, and the silent refresh
+    // can answer between it and this effect.
+    let wasSignedIn = session.signedIn;
+    return session.subscribe(() => {
+      // Another account may sign in next in this tab: nothing of this one's stays cached.
+      if (wasSignedIn && !session.signedIn) queryClient.clear();
+      wasSignedIn = session.signedIn;
+    });
+  }, [queryClient]);
 
   const me = useQuery({
     queryKey: ['me'],
@@ -65,13 +58,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     staleTime: 5 * 60_000,
   });
 
-  const signIn = useCallback<AuthState['signIn']>((tokens) => {
-    setEndedReason(null);
-    session.set(tokens);
-  }, []);
+  const signIn = useCallback<AuthState['signIn']>((tokens) => session.set(tokens), []);
 
   const signOut = useCallback(async () => {
-    leaving.current = true;
     // Ends the session of the cookie (every tab's: the others find out on their next
     // request) and clears the cookie. Best effort: this tab forgets its token whatever the
     // answer.
