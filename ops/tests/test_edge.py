@@ -3,6 +3,7 @@ and the security headers from the one JSON file shared with Terraform."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import re
@@ -179,6 +180,55 @@ async def test_an_unreachable_api_is_a_502_in_the_error_shape(client: httpx.Asyn
     response = await client.get("/api/down")
     assert response.status_code == 502
     assert response.json()["error"]["code"] == "bad_gateway"
+
+
+async def test_header_values_reach_a_real_api_without_surrounding_whitespace(
+    dist: Path,
+) -> None:
+    """`curl -H "Authorization: Bearer "` sends the space; HTTP/1.1 clients (h11) refuse to
+    send a value with surrounding whitespace, which is not part of the value (RFC 9110 5.5),
+    and the edge answered "The API is not reachable" (502) where the API itself says what is
+    wrong with it (401)."""
+    seen: list[bytes] = []
+
+    async def api(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        seen.append(head)
+        writer.write(b"HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(api, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    app = create_app(dist, f"http://127.0.0.1:{port}", {})
+    try:
+        async with server, _client(app) as http:
+            response = await http.get(
+                "/api/auth/me", headers={"authorization": "Bearer ", "x-note": " a b "}
+            )
+    finally:
+        server.close()
+    assert response.status_code == 401
+    assert b"\r\nauthorization: Bearer\r\n" in seen[0]
+    assert b"\r\nx-note: a b\r\n" in seen[0]
+
+
+async def test_a_header_http_cannot_carry_is_a_400_that_names_no_value(dist: Path) -> None:
+    """A value that HTTP/1.1 to the API cannot carry (here a NUL, which the ASGI interface
+    lets through) is the request's fault: 400 in the error shape, not "The API is not
+    reachable"; the value, perhaps a token, is not repeated."""
+    server = await asyncio.start_server(lambda _r, w: w.close(), "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    app = create_app(dist, f"http://127.0.0.1:{port}", {})
+    try:
+        async with server, _client(app) as http:
+            response = await http.get("/api/auth/me", headers={"authorization": "Bearer a\x00b"})
+    finally:
+        server.close()
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "bad_request" and "control characters" in error["message"]
+    assert "Bearer" not in response.text
 
 
 async def test_without_a_build_the_app_explains_what_to_run(tmp_path: Path) -> None:

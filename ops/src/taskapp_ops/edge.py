@@ -299,6 +299,44 @@ def _resolve_static(dist: Path, url_path: str) -> Path | None:
     return candidate
 
 
+def _forwarded_headers(
+    request: Request, origin_header: str | None, origin_verify: tuple[str, str] | None
+) -> list[tuple[str, str]]:
+    """The request's headers as CloudFront sends them to the ALB: hop-by-hop ones and cookies
+    (but on the auth routes) dropped, X-Forwarded-* and the origin proof set by the edge."""
+    dropped = HOP_BY_HOP
+    if not request.url.path.startswith(COOKIE_PATH_PREFIX):
+        dropped = HOP_BY_HOP | {"cookie"}
+    # Surrounding whitespace is not part of a value (RFC 9110 5.5), and httpx refuses to send
+    # it: `curl -H "Authorization: Bearer "` was a 502 here, a 401 from the API itself.
+    headers = [
+        (k, v.strip(" \t"))
+        for k, v in request.headers.items()
+        if k.lower() not in dropped
+        and not k.lower().startswith("x-forwarded-")
+        and k.lower() != origin_header
+    ]
+    if origin_verify is not None:
+        headers.append(origin_verify)
+    client_ip = request.client.host if request.client else ""
+    forwarded = request.headers.get("x-forwarded-for")
+    headers += [
+        ("x-forwarded-for", f"{forwarded}, {client_ip}" if forwarded else client_ip),
+        ("x-forwarded-proto", request.url.scheme),
+        ("x-forwarded-host", request.headers.get("host", "")),
+    ]
+    return headers
+
+
+def _error_response(status_code: int, code: str, message: str) -> JSONResponse:
+    """An answer of the edge itself, in the API's error shape, never cached."""
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "details": None}},
+        status_code=status_code,
+        headers={"cache-control": "no-store"},
+    )
+
+
 def create_app(
     dist: Path,
     api_url: str | Sequence[str],
@@ -326,24 +364,7 @@ def create_app(
     next_client = itertools.cycle(clients)
 
     async def proxy(request: Request) -> Response:
-        dropped = HOP_BY_HOP
-        if not request.url.path.startswith(COOKIE_PATH_PREFIX):
-            dropped = HOP_BY_HOP | {"cookie"}
-        headers = [(k, v) for k, v in request.headers.items() if k.lower() not in dropped]
-        client_ip = request.client.host if request.client else ""
-        forwarded = request.headers.get("x-forwarded-for")
-        headers = [
-            (k, v)
-            for k, v in headers
-            if not k.lower().startswith("x-forwarded-") and k.lower() != origin_header
-        ]
-        if origin_verify is not None:
-            headers.append(origin_verify)
-        headers += [
-            ("x-forwarded-for", f"{forwarded}, {client_ip}" if forwarded else client_ip),
-            ("x-forwarded-proto", request.url.scheme),
-            ("x-forwarded-host", request.headers.get("host", "")),
-        ]
+        headers = _forwarded_headers(request, origin_header, origin_verify)
         body = request.stream() if request.method not in {"GET", "HEAD"} else None
         target = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
         if request.url.query:
@@ -357,17 +378,18 @@ def create_app(
         )
         try:
             response = await client.send(upstream, stream=True)
+        except httpx.LocalProtocolError:
+            # What HTTP/1.1 cannot carry (a control character in a header value): the
+            # request's fault, not the API's. No detail: the value may be a token.
+            return _error_response(
+                400,
+                "bad_request",
+                "A header of the request holds a character HTTP does not allow; send it "
+                "without control characters.",
+            )
         except httpx.HTTPError:
-            return JSONResponse(
-                {
-                    "error": {
-                        "code": "bad_gateway",
-                        "message": "The API is not reachable; try again shortly.",
-                        "details": None,
-                    }
-                },
-                status_code=502,
-                headers={"cache-control": "no-store"},
+            return _error_response(
+                502, "bad_gateway", "The API is not reachable; try again shortly."
             )
         response_headers = [
             (k, v) for k, v in response.headers.multi_items() if k.lower() not in NOT_FORWARDED_BACK
