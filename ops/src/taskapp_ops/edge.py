@@ -5,6 +5,9 @@
   added as CloudFront adds them, and the secret origin header (`X-Origin-Verify`, from
   APP_ORIGIN_VERIFY_HEADER/_SECRET) as CloudFront's origin custom header: the API trusts
   X-Forwarded-For only with it (ADR 0087). One the client sent is replaced, as CloudFront does.
+  Header values pass as octets both ways (any but controls: é in Latin-1, UTF-8 from the API),
+  without surrounding whitespace, which is not part of a value (RFC 9110 5.5). What HTTP/1.1
+  cannot carry to the API is a 400; an API that cannot be reached, a 502.
 - Cookies reach the API only under `/api/auth/` (the session cookie, Path=/api/auth, ADR
   0074), as CloudFront's `/api/auth/*` behaviour forwards them and its `/api/*` behaviour
   does not; the API's Set-Cookie headers come back unchanged, each one.
@@ -301,7 +304,7 @@ def _resolve_static(dist: Path, url_path: str) -> Path | None:
 
 def _forwarded_headers(
     request: Request, origin_header: str | None, origin_verify: tuple[str, str] | None
-) -> list[tuple[str, str]]:
+) -> list[tuple[bytes, bytes]]:
     """The request's headers as CloudFront sends them to the ALB: hop-by-hop ones and cookies
     (but on the auth routes) dropped, X-Forwarded-* and the origin proof set by the edge."""
     dropped = HOP_BY_HOP
@@ -325,7 +328,9 @@ def _forwarded_headers(
         ("x-forwarded-proto", request.url.scheme),
         ("x-forwarded-host", request.headers.get("host", "")),
     ]
-    return headers
+    # As bytes: a value may hold any octet but controls (é as 0xE9), and httpx encodes a str
+    # as ASCII (a 500 here). Starlette decoded them as Latin-1: this gives the octets back.
+    return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
 
 
 def _error_response(status_code: int, code: str, message: str) -> JSONResponse:
@@ -392,7 +397,10 @@ def create_app(
                 502, "bad_gateway", "The API is not reachable; try again shortly."
             )
         response_headers = [
-            (k, v) for k, v in response.headers.multi_items() if k.lower() not in NOT_FORWARDED_BACK
+            # The API's octets as they came (httpx's str values guess at the encoding).
+            (k.decode("latin-1"), v.decode("latin-1"))
+            for k, v in response.headers.raw
+            if k.decode("latin-1").lower() not in NOT_FORWARDED_BACK
         ]
         if (encoding := api_encoding(request, response)) is not None:
             return await compressed_response(response, response_headers, encoding)
