@@ -30,12 +30,13 @@ from taskapp_ops.services import ManagedProcess, free_port
 
 S3 = "http://127.0.0.1:4566"
 ORIGIN_SECRET = "local-edge-origin-secret-0123456789abcdef"
+INDEX = "<!doctype html><div id=root></div>"
 
 
 @pytest.fixture
 def dist(tmp_path: Path) -> Path:
     (tmp_path / "assets").mkdir()
-    (tmp_path / "index.html").write_text("<!doctype html><div id=root></div>")
+    (tmp_path / "index.html").write_text(INDEX)
     (tmp_path / "assets" / "index-AbC123xy.js").write_text("console.log(1)")
     (tmp_path / "favicon.svg").write_text("<svg/>")
     (tmp_path.parent / "secret.txt").write_text("outside dist")
@@ -144,6 +145,18 @@ async def test_no_path_escapes_dist(client: httpx.AsyncClient) -> None:
     for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt"):
         response = await client.get(path)
         assert "outside dist" not in response.text, path
+
+
+async def test_paths_no_file_can_have_are_the_app_or_a_404_not_a_500(
+    client: httpx.AsyncClient,
+) -> None:
+    """A NUL in the path or a name longer than the file system allows raised out of the
+    file lookup (ValueError, OSError: a 500 with a traceback)."""
+    for path in ["/%00", "/" + "a" * 5000, "/projects/%00x"]:
+        response = await client.get(path)
+        assert (response.status_code, response.text) == (200, INDEX), path
+    for path in ["/a%00.js", "/assets/x.js%00", "/" + "a" * 5000 + ".js"]:
+        assert (await client.get(path)).status_code == 404, path
 
 
 @pytest.mark.parametrize("path", ["/", "/assets/index-AbC123xy.js", "/nope.js", "/api/x"])

@@ -296,8 +296,11 @@ def _resolve_static(dist: Path, url_path: str) -> Path | None:
     relative = url_path.lstrip("/")
     if not relative:
         return None
-    candidate = (dist / relative).resolve()
-    if not candidate.is_relative_to(dist) or not candidate.is_file():
+    try:
+        candidate = (dist / relative).resolve()
+        if not candidate.is_relative_to(dist) or not candidate.is_file():
+            return None
+    except (ValueError, OSError):  # a NUL in the path, a name longer than the system allows
         return None
     return candidate
 
