@@ -4,11 +4,12 @@ and the security headers from the one JSON file shared with Terraform."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import json
 import re
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -195,6 +196,19 @@ async def test_an_unreachable_api_is_a_502_in_the_error_shape(client: httpx.Asyn
     assert response.json()["error"]["code"] == "bad_gateway"
 
 
+@contextlib.asynccontextmanager
+async def _edge_before_socket_api(
+    dist: Path,
+    handle: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None] | None],
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the edge in front of a real socket (the edge's HTTP/1.1 client then checks
+    what it sends, as with the API; the stand-in transport does not)."""
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server, _client(create_app(dist, f"http://127.0.0.1:{port}", {})) as http:
+        yield http
+
+
 async def test_header_values_pass_to_a_real_api_and_back_as_octets_without_whitespace(
     dist: Path,
 ) -> None:
@@ -215,21 +229,15 @@ async def test_header_values_pass_to_a_real_api_and_back_as_octets_without_white
         await writer.drain()
         writer.close()
 
-    server = await asyncio.start_server(api, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    app = create_app(dist, f"http://127.0.0.1:{port}", {})
-    try:
-        async with server, _client(app) as http:
-            response = await http.get(
-                "/api/auth/me",
-                headers=[
-                    (b"authorization", b"Bearer "),
-                    (b"x-note", b" a b "),
-                    (b"x-name", b"caf\xe9"),
-                ],
-            )
-    finally:
-        server.close()
+    async with _edge_before_socket_api(dist, api) as http:
+        response = await http.get(
+            "/api/auth/me",
+            headers=[
+                (b"authorization", b"Bearer "),
+                (b"x-note", b" a b "),
+                (b"x-name", b"caf\xe9"),
+            ],
+        )
     assert response.status_code == 401
     assert b"\r\nauthorization: Bearer\r\n" in seen[0]
     assert b"\r\nx-note: a b\r\n" in seen[0]
@@ -241,14 +249,8 @@ async def test_a_header_http_cannot_carry_is_a_400_that_names_no_value(dist: Pat
     """A value that HTTP/1.1 to the API cannot carry (here a NUL, which the ASGI interface
     lets through) is the request's fault: 400 in the error shape, not "The API is not
     reachable"; the value, perhaps a token, is not repeated."""
-    server = await asyncio.start_server(lambda _r, w: w.close(), "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    app = create_app(dist, f"http://127.0.0.1:{port}", {})
-    try:
-        async with server, _client(app) as http:
-            response = await http.get("/api/auth/me", headers={"authorization": "Bearer a\x00b"})
-    finally:
-        server.close()
+    async with _edge_before_socket_api(dist, lambda _r, w: w.close()) as http:
+        response = await http.get("/api/auth/me", headers={"authorization": "Bearer a\x00b"})
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "bad_request" and "control characters" in error["message"]

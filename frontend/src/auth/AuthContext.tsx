@@ -18,7 +18,7 @@ interface AuthState {
   /** 'checking' while the first refresh (the session cookie) has not answered. */
   status: SessionStatus;
   user: User | undefined;
-  /** Set when the session ended by itself (refresh refused, status 'ended'), shown on the login page. */
+  /** Shown on the login page when the session ended by itself (status 'ended'). */
   endedReason: string | null;
   signIn: (tokens: { access_token: string; expires_in: number }) => void;
   signOut: () => Promise<void>;
